@@ -1,0 +1,133 @@
+"""Tables, indexes, full-text search and views of the archive, declared as data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sqlite_utils
+
+
+@dataclass(frozen=True)
+class Table:
+    """One table: its columns, primary key, indexes and full-text columns."""
+
+    name: str
+    columns: dict[str, type]
+    pk: str | tuple[str, ...]
+    not_null: frozenset[str] = frozenset()
+    indexes: tuple[tuple[str, ...], ...] = ()
+    fts: tuple[str, ...] = ()
+    defaults: dict[str, object] = field(default_factory=dict)
+
+
+TABLES: tuple[Table, ...] = (
+    Table(
+        name="sources",
+        columns={
+            "id": str,
+            "name": str,
+            "kind": str,
+            "region": str,
+            "homepage": str,
+            "news": str,  # JSON list of listing URLs
+            "contact_url": str,
+            "verified": int,
+            "updated_at": str,
+        },
+        pk="id",
+        not_null=frozenset({"name", "kind", "homepage"}),
+    ),
+    Table(
+        name="articles",
+        columns={
+            "url": str,
+            "source_id": str,
+            "title": str,
+            "published": str,  # ISO YYYY-MM-DD
+            "published_source": str,  # where the date came from: meta, time, label, text, url
+            "lead": str,
+            "body": str,
+            "attachments": str,  # JSON list of {url, title, type}
+            "fetched_at": str,
+            "first_seen": str,
+            "content_sha256": str,
+        },
+        pk="url",
+        not_null=frozenset({"source_id"}),
+        indexes=(("source_id", "published"), ("published",)),
+        fts=("title", "body"),
+    ),
+    Table(
+        name="contacts",
+        columns={
+            "source_id": str,
+            "street": str,
+            "postal_code": str,
+            "city": str,
+            "phones": str,  # JSON list, E.164
+            "fax": str,  # JSON list, E.164
+            "emails": str,  # JSON list
+            "nip": str,
+            "regon": str,
+            "krs": str,
+            "hours": str,
+            "page_url": str,  # the page the contact block was read from
+            "updated_at": str,
+        },
+        pk="source_id",
+    ),
+    Table(
+        name="crawl_runs",
+        columns={
+            "run_id": str,
+            "source_id": str,
+            "started": str,
+            "finished": str,
+            "status": str,  # ok, partial, failed, running
+            "pages_fetched": int,
+            "articles_new": int,
+            "articles_updated": int,
+            "articles_unchanged": int,
+            "errors": int,
+            "error_summary": str,
+        },
+        pk=("run_id", "source_id"),
+        indexes=(("source_id", "started"),),
+    ),
+)
+
+VIEWS: dict[str, str] = {
+    "latest_articles": """
+        select a.published, a.title, s.name as institution, s.region, s.kind, a.url
+        from articles a join sources s on s.id = a.source_id
+        order by a.published desc
+    """,
+}
+
+
+def ensure_schema(db: sqlite_utils.Database) -> None:
+    """Create every missing table, column, index, FTS table and view; safe to re-run."""
+    db.execute("PRAGMA journal_mode=WAL")
+    for spec in TABLES:
+        table = db.table(spec.name)
+        if not table.exists():
+            table.create(spec.columns, pk=spec.pk, not_null=set(spec.not_null))
+        else:
+            missing = {c: t for c, t in spec.columns.items() if c not in table.columns_dict}
+            for column, col_type in missing.items():
+                table.add_column(column, col_type)
+        existing = {tuple(index.columns) for index in table.indexes}
+        for columns in spec.indexes:
+            if tuple(columns) not in existing:
+                table.create_index(list(columns), if_not_exists=True)
+        if spec.fts and not db[f"{spec.name}_fts"].exists():
+            table.enable_fts(list(spec.fts), create_triggers=True, tokenize="unicode61")
+    for name, sql in VIEWS.items():
+        db.create_view(name, sql.strip(), replace=True)
+
+
+def open_db(path: str) -> sqlite_utils.Database:
+    """Open (creating if needed) an archive database with its schema in place."""
+    db = sqlite_utils.Database(path)
+    ensure_schema(db)
+    return db

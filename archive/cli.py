@@ -1,0 +1,287 @@
+"""The `kronika` command: a thin layer over the library modules."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import click
+
+from archive.registry import RegistryError, Source, load_sources, select_sources
+
+DEFAULT_SOURCES = "sources.toml"
+DEFAULT_DB = "archive.db"
+
+
+def fail(message: str, code: int = 2) -> None:
+    """Print a one-line error and exit."""
+    click.echo(f"error: {message}", err=True)
+    sys.exit(code)
+
+
+def read_registry(path: str, ids: tuple[str, ...] = ()) -> list[Source]:
+    """Load the registry and pick sources, turning registry problems into one-line errors."""
+    try:
+        registry = load_sources(path)
+        return select_sources(registry, ids) if ids else registry
+    except RegistryError as error:
+        fail(str(error))
+        raise  # unreachable: fail() exits
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="kronika")
+def main() -> None:
+    """Kronika: an open archive of Polish public-sector news.
+
+    Crawl institutions' "Aktualności" pages into SQLite and publish them with Datasette.
+    """
+
+
+@main.command()
+@click.option(
+    "--sources",
+    "sources_path",
+    default=DEFAULT_SOURCES,
+    show_default=True,
+    help="Sources registry (TOML).",
+)
+@click.option(
+    "--source",
+    "source_ids",
+    multiple=True,
+    metavar="ID",
+    help="Crawl only this source; repeat for several. Default: every source.",
+)
+@click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, help="Archive file.")
+@click.option("--verbose", "-v", is_flag=True, help="Show Scrapy's own log (INFO level).")
+@click.option("--log-file", type=click.Path(dir_okay=False), help="Write Scrapy's log here.")
+def crawl(
+    sources_path: str,
+    source_ids: tuple[str, ...],
+    db_path: str,
+    verbose: bool,
+    log_file: str | None,
+) -> None:
+    """Crawl news of the registry's sources into the archive.
+
+    Progress is printed per source while it runs and a summary at the end. The exit
+    status is 1 if any source failed entirely; what other sources saved stays saved.
+    """
+    from archive.schema import open_db
+    from archive.store import run_summary, save_sources
+
+    sources = read_registry(sources_path, source_ids)
+    try:
+        db = open_db(db_path)
+    except Exception as error:  # sqlite3 reports unusable paths with several error types
+        fail(f"cannot open archive {db_path}: {error}")
+    save_sources(db, [s.as_row() for s in sources])
+    run_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%fZ")
+    click.echo(f"Crawling {len(sources)} source(s) into {db_path} (run {run_id})", err=True)
+    command = [
+        sys.executable,
+        "-m",
+        "crawler.run",
+        "--sources",
+        sources_path,
+        "--db",
+        db_path,
+        "--run-id",
+        run_id,
+        "--log-level",
+        "INFO" if verbose else "ERROR",
+    ]
+    for source in sources:
+        command += ["--source", source.id]
+    if log_file:
+        command += ["--log-file", log_file]
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [project_root(), os.environ.get("PYTHONPATH")])),
+    }
+    result = subprocess.run(command, env=env)
+
+    rows = {row["source_id"]: row for row in run_summary(db, run_id)}
+    click.echo("", err=True)
+    click.echo(summary_table(sources, rows))
+    failed = [
+        s.id for s in sources if rows.get(s.id, {}).get("status") in (None, "failed", "running")
+    ]
+    for source_id in failed:
+        row = rows.get(source_id) or {}
+        reason = row.get("error_summary") or "the crawl did not finish"
+        click.echo(f"error: source {source_id} failed: {reason}", err=True)
+    if result.returncode != 0 and not failed:
+        fail(f"crawler exited with status {result.returncode}", 1)
+    if failed:
+        sys.exit(1)
+
+
+def project_root() -> str:
+    """Folder holding the `crawler` package, so the child process can import it."""
+    return str(Path(__file__).resolve().parent.parent)
+
+
+def summary_table(sources: list[Source], rows: dict[str, dict[str, Any]]) -> str:
+    """A plain-text table of one run's outcome per source."""
+    header = ("source", "status", "pages", "new", "updated", "unchanged", "errors")
+    lines = [header]
+    for source in sources:
+        row = rows.get(source.id) or {}
+        lines.append(
+            (
+                source.id,
+                str(row.get("status") or "not run"),
+                str(row.get("pages_fetched") or 0),
+                str(row.get("articles_new") or 0),
+                str(row.get("articles_updated") or 0),
+                str(row.get("articles_unchanged") or 0),
+                str(row.get("errors") or 0),
+            )
+        )
+    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
+    return "\n".join(
+        "  ".join(
+            cell.ljust(widths[i]) if i == 0 else cell.rjust(widths[i])
+            for i, cell in enumerate(line)
+        )
+        for line in lines
+    )
+
+
+@main.command()
+@click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, help="Archive file.")
+@click.option("--port", default=8001, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--host", default="127.0.0.1", show_default=True)
+def serve(db_path: str, port: int, host: str) -> None:
+    """Serve the archive with Datasette, with Kronika's metadata, plugins and templates."""
+    from archive.publish import serve as serve_datasette
+
+    try:
+        code = serve_datasette(db_path, port=port, host=host)
+    except FileNotFoundError as error:
+        fail(str(error))
+    sys.exit(code)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(dir_okay=False))
+@click.option("--url", help="URL the page(s) came from (resolves links, helps dates).")
+@click.option(
+    "--manifest",
+    type=click.File("r", encoding="utf-8"),
+    help='JSON lines {"path": ..., "url": ...}; paths relative to the manifest.',
+)
+@click.option("--sources", "sources_path", help="Registry whose site selectors apply by host.")
+def extract(
+    paths: tuple[str, ...], url: str | None, manifest: Any, sources_path: str | None
+) -> None:
+    """Print one JSON object per saved page: title, date, body, lead, attachments, contact.
+
+    PATH is an .html or .html.gz file in any encoding. One process handles the whole batch.
+    """
+    from archive.extract import extract_page
+
+    if not paths and manifest is None:
+        fail("give PATH... or --manifest FILE")
+    selectors_by_host = {}
+    if sources_path:
+        from urllib.parse import urlsplit
+
+        for source in read_registry(sources_path):
+            if source.selectors:
+                selectors_by_host[urlsplit(source.homepage).netloc] = source.selectors
+    failures = 0
+    for path, page_url in extract_inputs(paths, url, manifest):
+        try:
+            raw = read_page(path)
+        except OSError as error:
+            click.echo(f"error: {path}: {error.strerror or error}", err=True)
+            failures += 1
+            continue
+        page_url = page_url or Path(path).resolve().as_uri()
+        from urllib.parse import urlsplit
+
+        article, contact = extract_page(
+            raw, page_url, selectors=selectors_by_host.get(urlsplit(page_url).netloc)
+        )
+        record = {
+            "path": path,
+            "url": page_url,
+            "title": article.title,
+            "published": article.published,
+            "published_source": article.published_source,
+            "modified": article.modified,
+            "body": article.body,
+            "lead": article.lead,
+            "attachments": article.attachments,
+            "is_article": article.is_article,
+            "contact": contact.as_record(),
+        }
+        click.echo(json.dumps(record, ensure_ascii=False))
+    if failures:
+        sys.exit(1)
+
+
+def extract_inputs(
+    paths: tuple[str, ...], url: str | None, manifest: Any
+) -> Iterator[tuple[str, str | None]]:
+    """(path, url) pairs from the arguments and the manifest, in order."""
+    for path in paths:
+        yield path, url
+    if manifest is not None:
+        base = Path(manifest.name).parent if manifest.name not in ("<stdin>", "-") else Path(".")
+        for number, line in enumerate(manifest, 1):
+            if not line.strip():
+                continue
+            try:
+                entry = json.loads(line)
+                path = entry["path"]
+            except (json.JSONDecodeError, KeyError, TypeError):
+                fail(f'{manifest.name}:{number}: expected a JSON object with a "path"')
+            resolved = Path(path) if Path(path).is_absolute() else base / path
+            yield str(resolved), entry.get("url") or url
+
+
+def read_page(path: str) -> bytes:
+    """Raw bytes of a saved page, un-gzipped if it ends in .gz."""
+    data = Path(path).read_bytes()
+    if path.endswith(".gz") or data[:2] == b"\x1f\x8b":
+        data = gzip.decompress(data)
+    return data
+
+
+@main.group()
+def sources() -> None:
+    """Inspect the sources registry."""
+
+
+@sources.command("list")
+@click.option("--sources", "sources_path", default=DEFAULT_SOURCES, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per source.")
+def sources_list(sources_path: str, as_json: bool) -> None:
+    """List the institutions in the registry."""
+    registry = read_registry(sources_path)
+    if as_json:
+        for source in registry:
+            click.echo(json.dumps(source.as_row(), ensure_ascii=False))
+        return
+    rows = [("id", "kind", "region", "verified", "news")]
+    for s in registry:
+        rows.append((s.id, s.kind, s.region, "yes" if s.verified else "no", s.news[0]))
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    for r in rows:
+        click.echo("  ".join([*(r[i].ljust(widths[i]) for i in range(4)), r[4]]))
+    click.echo(f"{len(registry)} sources", err=True)
+
+
+if __name__ == "__main__":
+    main()

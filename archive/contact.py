@@ -1,0 +1,465 @@
+"""Read an institution's contact block (address, phones, e-mails, NIP/REGON/KRS, hours)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, fields
+from urllib.parse import unquote
+
+import phonenumbers
+from lxml import html
+from stdnum.pl import nip as stdnum_nip
+from stdnum.pl import regon as stdnum_regon
+
+__all__ = ["Contact", "contact_blocks", "extract_contact", "merge_contacts"]
+
+HtmlElement = html.HtmlElement
+
+_LIST_FIELDS = ("phones", "fax", "emails")
+_DATA_FIELDS = ("street", "postal_code", "city", "phones", "fax", "emails", "nip", "regon", "krs")
+
+
+@dataclass
+class Contact:
+    """Contact details of one institution as shown on its pages."""
+
+    street: str | None = None
+    postal_code: str | None = None
+    city: str | None = None
+    phones: list[str] = field(default_factory=list)
+    fax: list[str] = field(default_factory=list)
+    emails: list[str] = field(default_factory=list)
+    nip: str | None = None
+    regon: str | None = None
+    krs: str | None = None
+    hours: str | None = None
+    page_url: str | None = None
+    issues: list[str] = field(default_factory=list)
+
+    def as_record(self) -> dict[str, object]:
+        """Return the fields for the contacts table (lists stay lists; issues left out)."""
+        return {f.name: _copy(getattr(self, f.name)) for f in fields(self) if f.name != "issues"}
+
+    def is_empty(self) -> bool:
+        """Tell whether no contact detail was found (page_url and issues do not count)."""
+        return not any(getattr(self, name) for name in (*_DATA_FIELDS, "hours"))
+
+
+def _copy(value: object) -> object:
+    """Copy lists so records never alias the dataclass."""
+    return list(value) if isinstance(value, list) else value
+
+
+def merge_contacts(primary: Contact, fallback: Contact) -> Contact:
+    """Merge field-wise: primary's non-empty values win, lists are unioned in order."""
+    merged = Contact()
+    for f in fields(Contact):
+        first, second = getattr(primary, f.name), getattr(fallback, f.name)
+        if isinstance(first, list):
+            setattr(merged, f.name, _unique([*first, *second]))
+        else:
+            setattr(merged, f.name, first if first else second)
+    return merged
+
+
+def _unique(items: list[str]) -> list[str]:
+    """Drop duplicates, keeping first occurrences in order."""
+    return list(dict.fromkeys(items))
+
+
+# ---------------------------------------------------------------------------
+# Where the contact block lives
+
+_BLOCK_ATTR_RE = re.compile(r"footer|stopka|kontakt|contact|address|adres", re.IGNORECASE)
+_HEADER_ATTR_RE = re.compile(r"(?:^|[\s_-])(?:header|naglowek|top-?bar)(?:$|[\s_-])", re.I)
+# Only tagged or attributed elements can be blocks; XPath picks them out in C.
+_BLOCK_XPATH = "//footer|//address|//header|//*[@class or @id or @role]"
+_MENU_RE = re.compile(r"(?:^|[\s_-])(?:menu|nav|navbar|navigation)(?:$|[\s_-])", re.I)
+_SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "select", "option", "nav"})
+_BLOCK_TAGS = frozenset(
+    "address article aside blockquote dd div dl dt footer form h1 h2 h3 h4 h5 h6 header hr li"
+    " main nav ol p pre section table td th tr ul".split()
+)
+
+
+def _attrs(el: HtmlElement) -> str:
+    """Return class and id joined, for keyword tests."""
+    return f"{el.get('class', '')} {el.get('id', '')}"
+
+
+def _main_content(root: HtmlElement) -> HtmlElement:
+    """Return the content element of a contact page (article, main, #content) or body."""
+    for path in (
+        "//main",
+        "//*[@role='main']",
+        "//article",
+        "//*[@id='content' or @id='main' or @id='tresc' or @id='main-content']",
+    ):
+        found = root.xpath(path)
+        if found:
+            return found[0]
+    body = root.find("body")
+    return body if body is not None else root
+
+
+def contact_blocks(root: HtmlElement, *, contact_page: bool = False) -> list[HtmlElement]:
+    """Return the elements to read contacts from: main content (contact pages), footers, headers."""
+    found: list[HtmlElement] = []
+    if contact_page:
+        found.append(_main_content(root))
+    # XPath (in C) narrows the page down; the regexes then decide on the few candidates.
+    for el in root.xpath(_BLOCK_XPATH):
+        if el.tag in _SKIP_TAGS or any(a.tag in _SKIP_TAGS for a in el.iterancestors()):
+            continue
+        attrs = _attrs(el)
+        if (
+            el.tag in ("footer", "address", "header")
+            or _BLOCK_ATTR_RE.search(attrs)
+            or _HEADER_ATTR_RE.search(attrs)
+            or el.get("role") == "contentinfo"
+        ):
+            found.append(el)
+    # Keep only outermost blocks so nothing is read twice.
+    chosen = set(found)
+    return [
+        el
+        for index, el in enumerate(found)
+        if el not in found[:index] and not any(a in chosen for a in el.iterancestors())
+    ]
+
+
+def _cf_email(encoded: str) -> str | None:
+    """Decode a Cloudflare-protected e-mail (data-cfemail hex, XOR with its first byte)."""
+    try:
+        data = bytes.fromhex(encoded)
+    except ValueError:
+        return None
+    if len(data) < 2:
+        return None
+    return bytes(b ^ data[0] for b in data[1:]).decode("utf-8", "replace")
+
+
+def _linear_text(block: HtmlElement) -> str:
+    """Return block text with newlines at block boundaries and mailto/tel targets inlined."""
+    parts: list[str] = []
+
+    def walk(el: HtmlElement) -> None:
+        if not isinstance(el.tag, str) or el.tag in _SKIP_TAGS:
+            return
+        cls = el.get("class")
+        if cls and _MENU_RE.search(cls) and el is not block:
+            # Menus inside headers/footers are long and never hold contact details.
+            return
+        is_block = el.tag in _BLOCK_TAGS or el.tag == "br"
+        if is_block:
+            parts.append("\n")
+        parts.append(el.text or "")
+        for child in el:
+            walk(child)
+            parts.append(child.tail or "")
+        if el.tag == "a":
+            href = (el.get("href") or "").strip()
+            if href.lower().startswith("mailto:"):
+                # The link text may be "Napisz do nas"; the address lives only in href.
+                parts.append(" " + unquote(href[7:]).split("?", 1)[0].replace(",", " ") + " ")
+            elif href.lower().startswith("tel:"):
+                parts.append(" tel. " + unquote(href[4:]) + " ")
+        cf = el.get("data-cfemail")
+        if cf:
+            parts.append(" " + (_cf_email(cf) or "") + " ")
+        if is_block:
+            parts.append("\n")
+
+    walk(block)
+    text = "".join(parts).replace("\xa0", " ").replace("\u200b", "")
+    lines = (re.sub(r"[ \t\r\f\v]+", " ", line).strip() for line in text.split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+# ---------------------------------------------------------------------------
+# Field parsers
+
+_UPPER = "A-ZĄĆĘŁŃÓŚŹŻ"
+_LOWER = "a-ząćęłńóśźż"
+_WORD = f"{_UPPER}{_LOWER}"
+
+_AT = r"(?:\s*(?:\(|\[|\{|<)\s*(?:at|małpa|malpa|@)\s*(?:\)|\]|\}|>)\s*|\s+(?:at|małpa|malpa)\s+|@)"
+_DOT = r"(?:\s*(?:\(|\[|\{|<)\s*(?:dot|kropka|\.)\s*(?:\)|\]|\}|>)\s*|\s+(?:dot|kropka)\s+|\.)"
+_EMAIL_RE = re.compile(
+    rf"(?<![\w.+-])([\w.+-]+){_AT}([\w-]+(?:{_DOT}[\w-]+)*{_DOT}[a-z]{{2,12}})(?![\w-])",
+    re.IGNORECASE,
+)
+_DOT_RE = re.compile(_DOT, re.IGNORECASE)
+
+_NIP_RE = re.compile(r"\bNIP\b[^\d\n]{0,12}?((?:PL)?\s?\d[\d \-]{8,14}\d)", re.IGNORECASE)
+_REGON_RE = re.compile(r"\bREGON\b[^\d\n]{0,12}?(\d[\d \-]{6,18}\d)", re.IGNORECASE)
+_KRS_RE = re.compile(r"\bKRS\b[^\d\n]{0,12}?(\d[\d \-]{0,12}\d|\d)", re.IGNORECASE)
+_ACCOUNT_RE = re.compile(r"(?:PL)?\s?\d{2}(?:[ -]?\d{4}){6}")
+
+_POSTAL_RE = re.compile(
+    rf"(?<![\d\-])(\d{{2}}-\d{{3}})(?![\d\-])[ ,]*"
+    rf"([{_UPPER}][{_WORD}.]*"
+    rf"(?:(?:\s|-)(?:[{_UPPER}][{_WORD}.]*|(?:nad|pod|k\.|koło|n\.|w)(?=\s)))*)?"
+)
+_CITY_STOP_RE = re.compile(
+    r"\s+(?:Tel|Fax|E-?mail|NIP|REGON|KRS|Woj|Poczta|Polska|Poland)\b.*$", re.IGNORECASE
+)
+# Premises numbers belong to the street as written: "ul. Piłsudskiego 40 lok. 3".
+_UNIT = r"(?:\s*,?\s*(?:lok\.|lokal|m\.)\s*\d+[A-Za-z]?)?"
+_STREET_RE = re.compile(
+    rf"(?<![\w.@/])((?:ul\.|ulica|al\.|aleja|aleje|pl\.|plac|os\.|osiedle|rynek)"
+    rf"\s*[{_UPPER}0-9][\w.\-\" ]*?\s\d+[A-Za-z]?(?:\s?[/\-]\s?\d+[A-Za-z]?)?{_UNIT})(?![\d\w])",
+    re.IGNORECASE,
+)
+_BARE_STREET_RE = re.compile(
+    rf"([{_UPPER}][{_LOWER}]+(?:[ \-][{_UPPER}0-9][{_WORD}.]*){{0,3}}\s\d+[A-Za-z]?"
+    rf"(?:\s?/\s?\d+[A-Za-z]?)?{_UNIT})\s*,?\s*$"
+)
+
+_PHONE_RUN_RE = re.compile(r"[+(\d][\d \t()+\-./]{5,30}\d")
+_FAX_BOTH_RE = re.compile(
+    r"tel(?:efon)?\.?\s*(?:/|\\|i|oraz|-|,)\s*fax|fax\s*(?:/|\\|i|oraz|-|,)\s*tel", re.IGNORECASE
+)
+_FAX_RE = re.compile(r"(?<![a-z])(?:fax|faks|telefaks)(?![a-z])", re.IGNORECASE)
+_TEL_RE = re.compile(
+    r"(?<![a-z])(?:tel|telefon|phone|kom|tel\.?\s*kom|centrala|infolinia|sekretariat|gsm)",
+    re.IGNORECASE,
+)
+_EXTENSION_RE = re.compile(r"\s*(?:wew\.?|w\.|ext\.?)\s*\d+.*$", re.IGNORECASE)
+
+_HOURS_LABEL_RE = re.compile(
+    r"(?:godziny|godz\.)\s+(?:pracy|urzędowania|urzedowania|otwarcia|przyjęć|przyjmowania"
+    r"|obsługi\s+klient[aó]w?)(?:\s+[\w.]+){0,2}?\s*:?|(?<![a-z])czynn[eya](?![a-z])\s*:?",
+    re.IGNORECASE,
+)
+_TIME_RE = re.compile(r"\d{1,2}[.:]\d{2}|\b\d{1,2}\s*[-–]\s*\d{1,2}\b")
+_DAY_RANGE_RE = re.compile(
+    r"(?:pn|pon|poniedzia[lł]ek|poniedzia[lł]ku)\.?\s*(?:[-–]|do)\s*(?:pt|pi[aą]t(?:ek|ku)?)",
+    re.IGNORECASE,
+)
+_OTHER_LABEL_RE = re.compile(r"\b(?:tel|fax|e-?mail|NIP|REGON|KRS)\b", re.IGNORECASE)
+
+
+def _digits(text: str) -> str:
+    """Keep digits only."""
+    return re.sub(r"\D", "", text)
+
+
+def _parse_emails(text: str) -> list[str]:
+    """Return de-obfuscated e-mail addresses in order of appearance."""
+    emails: list[str] = []
+    for m in _EMAIL_RE.finditer(text):
+        local = m.group(1).strip(".")
+        domain = _DOT_RE.sub(".", m.group(2)).strip(".")
+        if local and "." in domain:
+            emails.append(f"{local}@{domain}".lower())
+    return emails
+
+
+def _registry_numbers(text: str, url: str, contact: Contact) -> list[tuple[int, int]]:
+    """Fill NIP/REGON/KRS (checksummed) and return their spans so phones skip them."""
+    spans: list[tuple[int, int]] = []
+    for m in _NIP_RE.finditer(text):
+        spans.append(m.span())
+        shown = m.group(1).strip()
+        digits = _digits(shown)
+        if contact.nip:
+            continue
+        if len(digits) == 10 and stdnum_nip.is_valid(digits):
+            contact.nip = digits
+        else:
+            _issue(contact, f"NIP {shown} fails checksum ({url})")
+    for m in _REGON_RE.finditer(text):
+        spans.append(m.span())
+        shown = m.group(1).strip()
+        digits = _digits(shown)
+        if contact.regon:
+            continue
+        if len(digits) in (9, 14) and stdnum_regon.is_valid(digits):
+            contact.regon = digits
+        else:
+            _issue(contact, f"REGON {shown} fails checksum ({url})")
+    for m in _KRS_RE.finditer(text):
+        spans.append(m.span())
+        shown = m.group(1).strip()
+        digits = _digits(shown)
+        if contact.krs:
+            continue
+        if 1 <= len(digits) <= 10:
+            # KRS has no checksum; the register prints it as ten zero-padded digits.
+            contact.krs = digits.zfill(10)
+        else:
+            _issue(contact, f"KRS {shown} is not a 10-digit number ({url})")
+    spans += [m.span() for m in _ACCOUNT_RE.finditer(text)]
+    return spans
+
+
+def _issue(contact: Contact, message: str) -> None:
+    """Record a problem once."""
+    if message not in contact.issues:
+        contact.issues.append(message)
+
+
+def _to_e164(candidate: str) -> str | None:
+    """Parse one Polish phone number (extension dropped) to E.164, or None if invalid."""
+    candidate = _EXTENSION_RE.sub("", candidate).strip()
+    digits = _digits(candidate)
+    if len(digits) < 9 or len(digits) > 13:
+        return None
+    try:
+        number = phonenumbers.parse(candidate, "PL")
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _split_run(run: str) -> list[str]:
+    """Turn a digit run into E.164 numbers, splitting '74 648 04 00 / 74 648 04 01' style runs."""
+    whole = _to_e164(run)
+    if whole:
+        return [whole]
+    numbers: list[str] = []
+    for part in re.split(r"\s*/\s*|\s*;\s*", run):
+        parsed = _to_e164(part)
+        if parsed:
+            numbers.append(parsed)
+    if not numbers:
+        digits = _digits(run)
+        if len(digits) == 18:
+            # Two bare national numbers written back to back.
+            numbers = [n for n in (_to_e164(digits[:9]), _to_e164(digits[9:])) if n]
+    return numbers
+
+
+def _label_kind(context: str) -> str | None:
+    """Classify the label text before a number: 'both', 'fax', 'tel' or None."""
+    both = list(_FAX_BOTH_RE.finditer(context))
+    fax = list(_FAX_RE.finditer(context))
+    tel = list(_TEL_RE.finditer(context))
+    last = max(
+        [(m.end(), "both") for m in both]
+        + [(m.end(), "fax") for m in fax]
+        + [(m.end(), "tel") for m in tel],
+        default=None,
+    )
+    if last is None:
+        return None
+    # "tel./fax" contains both words; the combined label wins when it ends last.
+    if both and both[-1].end() >= last[0]:
+        return "both"
+    return last[1]
+
+
+def _parse_phones(text: str, skip: list[tuple[int, int]]) -> tuple[list[str], list[str]]:
+    """Return (phones, faxes) as E.164, classified by the label before each number."""
+    phones: list[str] = []
+    faxes: list[str] = []
+    offset = 0
+    previous_line = ""
+    for line in text.split("\n"):
+        line_start, offset = offset, offset + len(line) + 1
+        # A label alone on the previous line ("Fax:") applies to this line's first number.
+        kind = _label_kind(previous_line) if not re.search(r"\d", previous_line) else None
+        cursor = 0
+        for m in _PHONE_RUN_RE.finditer(line):
+            start = line_start + m.start()
+            if any(a <= start < b for a, b in skip):
+                continue
+            label = _label_kind(line[cursor : m.start()])
+            kind = label or kind
+            cursor = m.end()
+            numbers = _split_run(m.group(0))
+            if not numbers:
+                continue
+            if kind in (None, "tel", "both"):
+                phones += numbers
+            if kind in ("fax", "both"):
+                faxes += numbers
+        previous_line = line
+    return _unique(phones), _unique(faxes)
+
+
+def _parse_address(text: str, contact: Contact) -> None:
+    """Fill street, postal code and city from the first address in text."""
+    lines = text.split("\n")
+    for index, line in enumerate(lines):
+        postal = _POSTAL_RE.search(line)
+        if not postal or not postal.group(2):
+            continue
+        city = _CITY_STOP_RE.sub("", postal.group(2)).strip(" ,.-")
+        contact.postal_code = postal.group(1)
+        contact.city = city or None
+        before = line[: postal.start()]
+        street = _STREET_RE.search(before) or (index and _STREET_RE.search(lines[index - 1]))
+        if street:
+            contact.street = street.group(1).strip()
+        else:
+            bare = _BARE_STREET_RE.search(before.strip(" ,")) or (
+                index and _BARE_STREET_RE.search(lines[index - 1].strip(" ,"))
+            )
+            if bare:
+                contact.street = bare.group(1).strip()
+        break
+    if contact.street is None:
+        # A street can be shown without a postal code (e.g. in a header strip).
+        street = _STREET_RE.search(text)
+        if street and "\n" not in street.group(1):
+            contact.street = street.group(1).strip()
+
+
+def _parse_hours(text: str) -> str | None:
+    """Return office hours as shown, from the line after a 'godziny pracy' style label."""
+    lines = text.split("\n")
+    for index, line in enumerate(lines):
+        label = _HOURS_LABEL_RE.search(line)
+        if not label:
+            continue
+        collected: list[str] = []
+        rest = line[label.end() :]
+        colon = rest.find(":", 0, 25)
+        if colon >= 0 and not rest[:colon].strip()[-1:].isdigit():
+            # "Godziny pracy urzędu: pn.-pt. ..." - the label runs on to its colon.
+            rest = rest[colon + 1 :]
+        rest = rest.strip(" :-–")
+        if rest and _TIME_RE.search(rest):
+            collected.append(rest)
+        for following in lines[index + 1 : index + 5]:
+            if not _TIME_RE.search(following) or _OTHER_LABEL_RE.search(following):
+                break
+            if len(following) > 100:
+                break
+            collected.append(following.strip())
+            if len(collected) >= 4:
+                break
+        if collected:
+            return "; ".join(collected)
+    for line in lines:
+        # Unlabelled "pn. - pt. 8.00 - 16.00" still reads as office hours.
+        if _DAY_RANGE_RE.search(line) and _TIME_RE.search(line) and len(line) <= 100:
+            return line.strip()
+    return None
+
+
+def _parse_block(text: str, url: str, contact: Contact) -> None:
+    """Fill empty fields of contact from one block's text."""
+    found = Contact()
+    skip = _registry_numbers(text, url, found)
+    found.phones, found.fax = _parse_phones(text, skip)
+    found.emails = _parse_emails(text)
+    _parse_address(text, found)
+    found.hours = _parse_hours(text)
+    merged = merge_contacts(contact, found)
+    for f in fields(Contact):
+        setattr(contact, f.name, getattr(merged, f.name))
+
+
+def extract_contact(root: HtmlElement, url: str, *, contact_page: bool = False) -> Contact:
+    """Extract the institution's contact details from footer/header blocks (or a contact page)."""
+    contact = Contact()
+    for block in contact_blocks(root, contact_page=contact_page):
+        _parse_block(_linear_text(block), url, contact)
+    if not contact.is_empty():
+        contact.page_url = url
+    return contact

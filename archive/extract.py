@@ -1,0 +1,656 @@
+"""Article extraction in small stages: decode → parse → clean → locate title and body → metadata."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any
+from urllib.parse import unquote, urljoin, urlsplit
+
+import lxml.html
+from lxml import etree
+
+from archive import selectors as S
+from archive.contact import Contact, extract_contact
+from archive.dates import find_modified, find_published, parse_date
+from archive.encoding import decode_html
+
+HtmlElement = lxml.html.HtmlElement
+
+BLOCK_TAGS = frozenset(
+    "p div td th tr li ul ol dl dt dd table tbody thead tfoot h1 h2 h3 h4 h5 h6 section article "
+    "main header footer aside address blockquote pre figure figcaption hr center form fieldset "
+    "caption details summary".split()
+)
+HEADING_TAGS = ("h1", "h2", "h3", "h4")
+TITLE_SEPARATORS_RE = re.compile(r"\s+[|–—:»«/\\•·-]+\s+|\s*\|\s*|\s+::\s+")
+DATE_ONLY_RE = re.compile(
+    r"^\s*(?:data\s*(?:publikacji|dodania)?\s*:?|dodano\s*:?|opublikowano\s*:?|dn\.|dnia)?\s*"
+    r"(?:[a-ząćęłńóśźż]+,?\s+)?[\d.\-/ ]{0,12}[a-ząćęłńóśźż]*[\d.\-/ ]{0,12}\s*r?\.?\s*"
+    r"(?:,?\s*(?:godz\.?\s*)?\d{1,2}[:.]\d{2}(?:[:.]\d{2})?)?\s*$",
+    re.I,
+)
+
+
+@dataclass
+class Article:
+    """What extraction found on one page."""
+
+    url: str
+    title: str | None = None
+    published: str | None = None
+    published_source: str | None = None
+    modified: str | None = None
+    lead: str | None = None
+    body: str = ""
+    attachments: list[dict[str, Any]] = field(default_factory=list)
+    encoding: str = "utf-8"
+    is_article: bool = False
+    reason: str = ""
+
+    def as_record(self) -> dict[str, Any]:
+        """Fields stored in the `articles` table."""
+        record = asdict(self)
+        for key in ("modified", "encoding", "is_article", "reason"):
+            record.pop(key)
+        return record
+
+
+def normalize_space(text: str) -> str:
+    """Collapse runs of whitespace (including non-breaking spaces) to one space."""
+    return re.sub(r"\s+", " ", text.replace("\xa0", " ")).strip()
+
+
+def _key(text: str) -> str:
+    """Comparison key for titles: lowercase, no punctuation or diacritics differences."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    return re.sub(r"[\W_]+", " ", text).strip()
+
+
+# ---------------------------------------------------------------- stage 1: decode and parse
+
+
+def parse_document(html: bytes | str, header_charset: str | None = None) -> tuple[HtmlElement, str]:
+    """Decode raw bytes (any Polish encoding) and parse them into an lxml tree."""
+    if isinstance(html, bytes):
+        text, encoding = decode_html(html, header_charset)
+    else:
+        text, encoding = html, "unicode"
+    # lxml refuses str input that still carries an XML encoding declaration.
+    text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
+    text = text.replace("\x00", "")
+    if not text.strip():
+        text = "<html><body></body></html>"
+    try:
+        root = lxml.html.document_fromstring(text)
+    except (etree.ParserError, ValueError):
+        root = lxml.html.document_fromstring("<html><body></body></html>")
+    return root, encoding
+
+
+# ---------------------------------------------------------------- stage 2: clean
+
+
+def _class_tokens(el: HtmlElement) -> set[str]:
+    attrs = f"{el.get('class', '')} {el.get('id', '')} {el.get('role', '')}"
+    return {t for t in re.split(r"[\s_\-]+", attrs.lower()) if t}
+
+
+def is_chrome(el: HtmlElement) -> bool:
+    """Whether an element is page chrome (navigation, footer, sidebar, cookie bar...)."""
+    tag = el.tag if isinstance(el.tag, str) else ""
+    if tag in S.CHROME_TAGS:
+        return True
+    if el.get("aria-hidden") == "true" or "display:none" in el.get("style", "").replace(" ", ""):
+        return True
+    role = el.get("role", "")
+    if role in ("navigation", "banner", "contentinfo", "complementary", "search"):
+        return True
+    if _class_tokens(el) & S.CHROME_TOKENS:
+        return True
+    return bool(S.CHROME_CLASS_RE.search(f"{el.get('class', '')} {el.get('id', '')}"))
+
+
+def in_chrome(el: HtmlElement) -> bool:
+    """Whether an element sits inside page chrome or the page header."""
+    for ancestor in el.iterancestors():
+        if ancestor.tag in ("body", "html"):
+            break
+        if is_chrome(ancestor) or ancestor.tag == "header" and not _in_article(ancestor):
+            return True
+    return False
+
+
+def _in_article(el: HtmlElement) -> bool:
+    return any(a.tag in ("article", "main") for a in el.iterancestors())
+
+
+def drop_noise(root: HtmlElement) -> None:
+    """Remove scripts, styles, forms and comments; JSON-LD stays for date detection."""
+    for el in list(root.iter(etree.Comment, etree.ProcessingInstruction)):
+        _drop(el)
+    for el in list(root.iter("a")):
+        # "javascript:history.back()" and print links are interface, never content.
+        if (el.get("href") or "").strip().lower().startswith("javascript:"):
+            _drop(el)
+    for el in list(root.iter(*S.DROP_TAGS)):
+        if el.tag == "script" and "ld+json" in el.get("type", ""):
+            continue
+        if el.tag == "form" and len(el.text_content()) > 2000:
+            # ASP.NET pages wrap the whole page in one form: keep its content.
+            el.drop_tag()
+            continue
+        _drop(el)
+
+
+def drop_chrome(root: HtmlElement, keep: list[HtmlElement] | None = None) -> None:
+    """Remove navigation, sidebars, footers and similar chrome, never an ancestor of `keep`."""
+    protected: set[HtmlElement] = set()
+    for el in keep or []:
+        protected.add(el)
+        protected.update(el.iterancestors())
+    body = root.find("body")
+    if body is None:
+        return
+    for el in list(body.iter()):
+        if not isinstance(el.tag, str) or el in protected or el.getparent() is None:
+            continue
+        if el.tag in ("main", "article", "body"):
+            continue
+        if el.tag == "header" and not _in_article(el):
+            _drop(el)
+        elif is_chrome(el):
+            _drop(el)
+
+
+def _drop(el: HtmlElement) -> None:
+    """Remove an element but keep its tail text in the tree."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    tail = el.tail
+    if tail and tail.strip():
+        previous = el.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(el)
+
+
+# ---------------------------------------------------------------- stage 3: title
+
+
+def _meta(root: HtmlElement, *names: str) -> str | None:
+    for name in names:
+        for el in root.iterfind(".//meta"):
+            if (el.get("property") or el.get("name") or el.get("itemprop") or "").lower() == name:
+                content = normalize_space(el.get("content") or "")
+                if content:
+                    return content
+    return None
+
+
+def title_references(root: HtmlElement) -> tuple[list[str], str | None]:
+    """Candidate title strings from <title> and meta tags, and the site name if declared."""
+    site_name = _meta(root, "og:site_name", "application-name")
+    refs: list[str] = []
+    for value in (_meta(root, "og:title", "twitter:title", "headline", "dc.title"),):
+        if value:
+            refs.append(value)
+    title_el = root.find(".//title")
+    if title_el is not None:
+        full = normalize_space(title_el.text_content())
+        if full:
+            refs.append(full)
+            refs.extend(title_segments(full))
+    return refs, site_name
+
+
+def title_segments(full: str) -> list[str]:
+    """Every run of consecutive parts of a <title> split at separators ("A – B | Site")."""
+    pieces = TITLE_SEPARATORS_RE.split(full)
+    seps = TITLE_SEPARATORS_RE.findall(full)
+    if len(pieces) > 8:  # a title with many separators is not "title + site name"
+        return []
+    segments = []
+    for i in range(len(pieces)):
+        for j in range(i + 1, len(pieces) + 1):
+            text = pieces[i]
+            for k in range(i + 1, j):
+                text += seps[k - 1] + pieces[k]
+            if len(text) > 3 and (i, j) != (0, len(pieces)):
+                segments.append(text.strip())
+    return segments
+
+
+TitleCandidate = tuple[int, HtmlElement, str]
+
+
+def title_candidates(
+    root: HtmlElement, selector: str | None = None
+) -> tuple[list[TitleCandidate], str | None]:
+    """Headings that may be the article's title, ranked (lower is better), and a fallback text."""
+    refs, site_name = title_references(root)
+    site_key = _key(site_name) if site_name else None
+    segments = [r for r in refs if not (site_key and _key(r) == site_key)]
+    fallback = max(segments, key=len) if segments else None
+    body = root.find("body")
+    found: list[TitleCandidate] = []
+    if selector:
+        for el in root.cssselect(selector):
+            text = normalize_space(el.text_content())
+            if text:
+                found.append((0, el, text))
+    if body is None:
+        return found, fallback
+    ref_keys = {_key(r) for r in refs if r}
+    full_title = _key(refs[-1]) if refs else ""
+
+    def usable(el: HtmlElement) -> str | None:
+        text = normalize_space(el.text_content())
+        if not (3 <= len(text) <= 300) or in_chrome(el) or is_chrome(el):
+            return None
+        if site_key and _key(text) == site_key:
+            return None
+        if S.MENU_TEXT_RE.match(text):
+            return None
+        return text
+
+    for el in body.iter():
+        if not isinstance(el.tag, str):
+            continue
+        heading = el.tag in HEADING_TAGS or (
+            el.tag in ("td", "div", "span", "p", "strong", "b", "a")
+            and S.TITLE_CLASS_RE.search(el.get("class", "") + " " + el.get("id", ""))
+        )
+        styled = el.tag in ("b", "strong", "font", "span", "div", "td", "p")
+        if not heading and not styled:
+            continue
+        text = usable(el)
+        if not text:
+            continue
+        key = _key(text)
+        if key in ref_keys:
+            # A heading (or a bold line on old pages) equal to <title> or one of its parts.
+            found.append((1 if heading else 3, el, text))
+        elif heading and len(text) >= 12 and key in full_title:
+            found.append((2, el, text))
+        elif heading and not S.NON_ARTICLE_TITLE_RE.match(text):
+            rank = {"h1": 4, "h2": 5, "h3": 5}.get(el.tag, 6)
+            found.append((rank, el, text))
+    return found, fallback
+
+
+def choose_title(
+    candidates: list[TitleCandidate], fallback: str | None, main: HtmlElement | None
+) -> tuple[HtmlElement | None, str | None]:
+    """The best-ranked candidate; among equals the one nearest before (or inside) the main text."""
+    alive = [c for c in candidates if c[1].getroottree().getroot() is not None and _attached(c[1])]
+    if not alive:
+        return None, fallback
+    best_rank = min(rank for rank, _, _ in alive)
+    best = [c for c in alive if c[0] == best_rank]
+    if main is None or len(best) == 1:
+        return best[0][1], best[0][2]
+    order = {el: i for i, el in enumerate(main.getroottree().getroot().iter())}
+    # Measure from where the text starts: the first block inside main with a real sentence.
+    start = next(
+        (order[el] for el in main.iter() if isinstance(el.tag, str) and len(_own_text(el)) >= 80),
+        order.get(main, 0),
+    )
+
+    def distance(candidate: TitleCandidate) -> int:
+        index = order.get(candidate[1], 0)
+        return start - index if index <= start else 100_000 + index - start
+
+    chosen = min(best, key=distance)
+    return chosen[1], chosen[2]
+
+
+def _attached(el: HtmlElement) -> bool:
+    """Whether an element is still in its document (not dropped with its ancestor)."""
+    return any(a.tag == "html" for a in el.iterancestors()) or el.tag == "html"
+
+
+# ---------------------------------------------------------------- stage 4: main content
+
+
+def _own_text(el: HtmlElement) -> str:
+    """Text of an element without the text of its block-level children."""
+    parts = [el.text or ""]
+    for child in el:
+        if isinstance(child.tag, str) and child.tag not in BLOCK_TAGS:
+            parts.append(child.text_content())
+        parts.append(child.tail or "")
+    return normalize_space(" ".join(parts))
+
+
+def _link_density(el: HtmlElement) -> float:
+    text_len = len(normalize_space(el.text_content())) or 1
+    link_len = sum(len(normalize_space(a.text_content())) for a in el.iter("a"))
+    return min(1.0, link_len / text_len)
+
+
+def locate_main(root: HtmlElement, selector: str | None = None) -> HtmlElement | None:
+    """Find the element holding the article text (readability-style paragraph scoring)."""
+    if selector:
+        found = root.cssselect(selector)
+        if found:
+            return found[0]
+    for css in S.BODY_SELECTORS:
+        for el in root.cssselect(css):
+            if len(normalize_space(el.text_content())) >= 80:
+                return el
+    body = root.find("body")
+    if body is None:
+        return None
+    scores: dict[HtmlElement, float] = {}
+    for el in body.iter("p", "td", "pre", "blockquote", "div", "li", "dd", "section", "font"):
+        text = _own_text(el)
+        if len(text) < 25:
+            continue
+        score = 1 + text.count(",") + min(len(text) / 100, 3)
+        parent = el.getparent()
+        if el.tag in ("div", "td", "section", "font"):
+            # Text written straight into a container: the container itself is a candidate.
+            scores[el] = scores.get(el, 0) + score
+        if parent is not None:
+            scores[parent] = scores.get(parent, 0) + score
+            grand = parent.getparent()
+            if grand is not None:
+                scores[grand] = scores.get(grand, 0) + score / 2
+    if not scores:
+        return body
+    best = max(scores, key=lambda e: scores[e] * (1 - _link_density(e)))
+    return best
+
+
+def common_scope(title_el: HtmlElement | None, main: HtmlElement | None) -> HtmlElement | None:
+    """The smallest element holding both the title and the main text."""
+    if title_el is None or main is None:
+        return main
+    ancestors = [main, *main.iterancestors()]
+    title_chain = {title_el, *title_el.iterancestors()}
+    for el in ancestors:
+        if el in title_chain:
+            return el
+    return main
+
+
+# ---------------------------------------------------------------- stage 5: text
+
+
+def element_text(el: HtmlElement, start_after: HtmlElement | None = None) -> str:
+    """Plain text of an element with paragraphs separated by blank lines.
+
+    With `start_after` (the title inside the main element), text before it is skipped: on
+    pages whose main element is the whole body, that is the masthead.
+    """
+    out: list[str] = []
+    skipping = [start_after is not None]
+
+    def walk(node: HtmlElement) -> None:
+        if skipping[0]:
+            if node is start_after:
+                skipping[0] = False
+                out.append("\n\n" + (node.tail or ""))
+                return
+            for child in node:
+                walk(child)
+            return
+        tag = node.tag if isinstance(node.tag, str) else ""
+        if tag in ("script", "style"):
+            out.append(node.tail or "")
+            return
+        block = tag in BLOCK_TAGS
+        if tag == "br":
+            out.append("\n")
+        elif block:
+            out.append("\n\n" if tag not in ("li", "tr", "dt", "dd") else "\n")
+        if tag == "img":
+            pass
+        out.append(node.text or "")
+        for child in node:
+            walk(child)
+        if block:
+            out.append("\n\n" if tag not in ("li", "tr", "dt", "dd", "td", "th") else "\n")
+        elif tag in ("td", "th"):
+            out.append(" ")
+        out.append(node.tail or "")
+
+    walk(el)
+    text = "".join(out).replace("\xa0", " ").replace("\r", "")
+    paragraphs: list[str] = []
+    for chunk in re.split(r"\n\s*\n", text):
+        lines = [re.sub(r"[ \t\f\v]+", " ", line).strip() for line in chunk.split("\n")]
+        joined = "\n".join(line for line in lines if line)
+        if joined:
+            paragraphs.append(joined)
+    return "\n\n".join(paragraphs)
+
+
+def _is_date_line(line: str) -> bool:
+    return len(line) <= 60 and bool(DATE_ONLY_RE.match(line)) and parse_date(line) is not None
+
+
+def is_boilerplate_line(line: str) -> bool:
+    """Whether a line is interface text only ("Drukuj", "« powrót | drukuj", "A A A")."""
+    if S.BOILERPLATE_LINE_RE.match(line):
+        return True
+    parts = [p for p in re.split(r"\s*[|•·]\s*", line) if p.strip()]
+    return len(parts) > 1 and all(S.BOILERPLATE_LINE_RE.match(p) for p in parts)
+
+
+def clean_body(text: str, title: str | None, attachment_titles: set[str]) -> str:
+    """Drop interface lines, metadata labels, standalone dates and the title from body text."""
+    title_key = _key(title) if title else None
+    kept: list[str] = []
+    for paragraph in text.split("\n\n"):
+        lines = []
+        for line in paragraph.split("\n"):
+            stripped = line.strip()
+            if not stripped:
+                continue
+            if is_boilerplate_line(stripped) or S.BREADCRUMB_RE.match(stripped):
+                continue
+            if len(stripped) < 120 and S.META_LINE_RE.match(stripped):
+                continue
+            if _is_date_line(stripped):
+                continue
+            if title_key and _key(stripped) == title_key:
+                continue
+            if _key(stripped) in attachment_titles:
+                continue
+            if len(stripped) < 400 and S.COOKIE_RE.search(stripped):
+                continue
+            lines.append(stripped)
+        if lines:
+            kept.append("\n".join(lines))
+    return "\n\n".join(kept)
+
+
+# ---------------------------------------------------------------- stage 6: metadata
+
+
+def _extension(url: str) -> str:
+    path = unquote(urlsplit(url).path).lower()
+    name = path.rsplit("/", 1)[-1]
+    return name.rsplit(".", 1)[-1] if "." in name else ""
+
+
+def is_contact_url(url: str) -> bool:
+    """Whether a URL names a contact page."""
+    return bool(re.search(r"kontakt|contact", unquote(urlsplit(url).path), re.I))
+
+
+def is_attachment_url(url: str) -> bool:
+    """Whether a link points to a document rather than a page."""
+    return _extension(url) in S.ATTACHMENT_EXTENSIONS
+
+
+def find_attachments(scope: HtmlElement | None, base_url: str) -> list[dict[str, Any]]:
+    """Document links (PDF, DOC, ...) inside the article, with title and type."""
+    if scope is None:
+        return []
+    found: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for a in scope.iter("a"):
+        href = (a.get("href") or "").strip()
+        if not href or href.startswith(("mailto:", "javascript:", "tel:", "#")):
+            continue
+        url = urljoin(base_url, href).split("#", 1)[0]
+        ext = _extension(url)
+        text = normalize_space(a.text_content())
+        if ext not in S.DOCUMENT_EXTENSIONS:
+            hint = re.search(r"\b(pdf|docx?|odt|xlsx?|rtf)\b", text.lower())
+            if not (hint and re.search(r"download|pobierz|plik|file|attachment", url, re.I)):
+                continue
+            ext = hint.group(1)
+        if url in seen:
+            continue
+        seen.add(url)
+        size = None
+        context = normalize_space((a.tail or "") + " " + text)
+        match = re.search(r"(\d+(?:[.,]\d+)?)\s*(kB|KB|MB|mb|kb|B)\b", context)
+        if match:
+            size = f"{match.group(1)} {match.group(2)}"
+        title = text or unquote(urlsplit(url).path.rsplit("/", 1)[-1])
+        found.append({"url": url, "title": title, "type": ext, "size": size})
+    return found
+
+
+def find_lead(scope: HtmlElement | None, body: str, root: HtmlElement) -> str | None:
+    """The article's lead: a marked intro element, else the first paragraph if it is short."""
+    if scope is not None:
+        for el in scope.iter():
+            if isinstance(el.tag, str) and S.LEAD_CLASS_RE.search(
+                f"{el.get('class', '')} {el.get('id', '')}"
+            ):
+                text = normalize_space(el.text_content())
+                if 20 <= len(text) <= 800:
+                    return text
+    if not body:
+        return None
+    first = body.split("\n\n", 1)[0].replace("\n", " ")
+    if len(first) <= 600:
+        return first
+    sentences = re.split(r"(?<=[.!?])\s+", first)
+    lead = ""
+    for sentence in sentences:
+        if len(lead) + len(sentence) > 400:
+            break
+        lead = f"{lead} {sentence}".strip()
+    return lead or first[:400]
+
+
+def listing_signals(scope: HtmlElement | None, base_url: str) -> tuple[int, float]:
+    """Count distinct title-like internal links and their share of the scope's text."""
+    if scope is None:
+        return 0, 0.0
+    host = urlsplit(base_url).netloc
+    urls: set[str] = set()
+    link_chars = 0
+    for a in scope.iter("a"):
+        text = normalize_space(a.text_content())
+        href = a.get("href") or ""
+        url = urljoin(base_url, href).split("#", 1)[0]
+        if len(text) < 20 or urlsplit(url).netloc != host or is_attachment_url(url):
+            continue
+        if url.rstrip("/") == base_url.split("#", 1)[0].rstrip("/"):
+            continue
+        urls.add(url)
+        link_chars += len(text)
+    total = len(normalize_space(scope.text_content())) or 1
+    return len(urls), link_chars / total
+
+
+# ---------------------------------------------------------------- the whole pipeline
+
+
+def extract_article(
+    html: bytes | str,
+    url: str,
+    *,
+    header_charset: str | None = None,
+    selectors: dict[str, str] | None = None,
+    today: date | None = None,
+    root: HtmlElement | None = None,
+    encoding: str | None = None,
+) -> Article:
+    """Turn one page into an article record and say whether it is an article at all."""
+    selectors = selectors or {}
+    if root is None:
+        root, encoding = parse_document(html, header_charset)
+    drop_noise(root)
+    candidates, fallback = title_candidates(root, selectors.get("title"))
+    drop_chrome(root, keep=[el for _, el, _ in candidates])
+    main = locate_main(root, selectors.get("body"))
+    title_el, title = choose_title(candidates, fallback, main)
+    scope = common_scope(title_el, main)
+    published = None
+    if selectors.get("date"):
+        for el in root.cssselect(selectors["date"]):
+            parsed = parse_date(el.text_content(), today=today)
+            if parsed:
+                published = (parsed, "selector")
+                break
+    if published is None:
+        published = find_published(root, url, title=title_el, main=main, today=today)
+    modified = find_modified(root, url, title=title_el, main=main, today=today)
+    attachments = find_attachments(scope, url)
+    attachment_titles = {_key(a["title"]) for a in attachments if a["title"]}
+    inside = title_el is not None and main is not None and main in title_el.iterancestors()
+    text = element_text(main, start_after=title_el if inside else None) if main is not None else ""
+    body = clean_body(text, title, attachment_titles)
+    lead = find_lead(scope, body, root)
+
+    article = Article(
+        url=url,
+        title=title,
+        published=published[0].isoformat() if published else None,
+        published_source=published[1] if published else None,
+        modified=modified[0].isoformat() if modified else None,
+        lead=lead,
+        body=body,
+        attachments=attachments,
+        encoding=encoding or "unicode",
+    )
+    article.is_article, article.reason = classify(article, scope, url)
+    return article
+
+
+def classify(article: Article, scope: HtmlElement | None, url: str) -> tuple[bool, str]:
+    """Decide whether a page is an article rather than a listing, contact or menu page."""
+    if not article.title:
+        return False, "no title"
+    if S.NON_ARTICLE_TITLE_RE.match(article.title):
+        return False, f"title {article.title!r} names a non-article page"
+    if S.NON_ARTICLE_PATH_RE.search(urlsplit(url).path):
+        return False, "URL of a taxonomy, contact or utility page"
+    if len(article.body) < 80:
+        return False, "too little text"
+    links, share = listing_signals(scope, url)
+    if links >= 4 and share > 0.3 or links >= 8 and share > 0.15:
+        return False, f"listing page ({links} article-like links)"
+    return True, ""
+
+
+def extract_page(
+    html: bytes | str,
+    url: str,
+    *,
+    header_charset: str | None = None,
+    selectors: dict[str, str] | None = None,
+    today: date | None = None,
+) -> tuple[Article, Contact]:
+    """Extract both the article and the publisher's contact block from one page."""
+    root, encoding = parse_document(html, header_charset)
+    contact_page = is_contact_url(url)
+    contact = extract_contact(root, url, contact_page=contact_page)
+    article = extract_article(
+        html, url, selectors=selectors, today=today, root=root, encoding=encoding
+    )
+    return article, contact

@@ -1,0 +1,103 @@
+"""Idempotent writes to the archive: sources, articles, contacts and crawl runs."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+import sqlite_utils
+
+ArticleOutcome = Literal["new", "updated", "unchanged"]
+
+# Fields whose change makes a new version of an article; fetched_at and the like do not.
+CONTENT_FIELDS = ("title", "published", "lead", "body", "attachments")
+
+
+def utc_now() -> str:
+    """Current UTC time as an ISO 8601 string with seconds precision."""
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+def content_sha256(record: dict[str, Any]) -> str:
+    """Hash of an article's content fields, stable across runs."""
+    payload = json.dumps(
+        {key: record.get(key) for key in CONTENT_FIELDS}, ensure_ascii=False, sort_keys=True
+    )
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def _json_list(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    return json.dumps(list(value or []), ensure_ascii=False)
+
+
+def save_sources(db: sqlite_utils.Database, rows: Iterable[dict[str, Any]]) -> None:
+    """Upsert registry rows into `sources`."""
+    now = utc_now()
+    db["sources"].upsert_all(
+        [{**row, "news": _json_list(row.get("news")), "updated_at": now} for row in rows],
+        pk="id",
+    )
+
+
+def save_article(db: sqlite_utils.Database, record: dict[str, Any]) -> ArticleOutcome:
+    """Upsert one article by URL and tell whether it was new, updated or unchanged."""
+    row = dict(record)
+    row["attachments"] = _json_list(row.get("attachments"))
+    row["content_sha256"] = content_sha256(row)
+    row.setdefault("fetched_at", utc_now())
+    existing = db.execute(
+        "select content_sha256, first_seen from articles where url = ?", [row["url"]]
+    ).fetchone()
+    if existing is None:
+        row["first_seen"] = row["fetched_at"]
+        outcome: ArticleOutcome = "new"
+    else:
+        row["first_seen"] = existing[1] or row["fetched_at"]
+        outcome = "unchanged" if existing[0] == row["content_sha256"] else "updated"
+    columns = set(db["articles"].columns_dict)
+    db["articles"].upsert({k: v for k, v in row.items() if k in columns}, pk="url")
+    return outcome
+
+
+def save_contact(db: sqlite_utils.Database, source_id: str, contact: dict[str, Any]) -> None:
+    """Replace the current contact row of a source."""
+    row = {"source_id": source_id, "updated_at": utc_now()}
+    for key, value in contact.items():
+        row[key] = _json_list(value) if key in ("phones", "fax", "emails") else value
+    columns = set(db["contacts"].columns_dict)
+    db["contacts"].upsert({k: v for k, v in row.items() if k in columns}, pk="source_id")
+
+
+def start_run(db: sqlite_utils.Database, run_id: str, source_id: str) -> None:
+    """Record that a crawl of one source has started."""
+    db["crawl_runs"].upsert(
+        {
+            "run_id": run_id,
+            "source_id": source_id,
+            "started": utc_now(),
+            "status": "running",
+            "pages_fetched": 0,
+            "articles_new": 0,
+            "articles_updated": 0,
+            "articles_unchanged": 0,
+            "errors": 0,
+        },
+        pk=("run_id", "source_id"),
+    )
+
+
+def finish_run(
+    db: sqlite_utils.Database, run_id: str, source_id: str, counts: dict[str, Any]
+) -> None:
+    """Record the outcome of one source's crawl."""
+    db["crawl_runs"].update((run_id, source_id), {**counts, "finished": utc_now()})
+
+
+def run_summary(db: sqlite_utils.Database, run_id: str) -> list[dict[str, Any]]:
+    """Rows of `crawl_runs` for one run, in source order."""
+    return list(db["crawl_runs"].rows_where("run_id = ?", [run_id], order_by="source_id"))

@@ -1,0 +1,28 @@
+"""Items the spider hands to the pipeline: raw pages, extracted later."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass
+class PageItem:
+    """A fetched page that may be an article."""
+
+    url: str
+    source_id: str
+    body: bytes
+    header_charset: str | None
+    fetched_at: str
+    via: str  # listing, feed or sitemap: how the spider reached it
+
+
+@dataclass
+class ContactPageItem:
+    """A fetched page whose footer or content carries the publisher's contact block."""
+
+    url: str
+    source_id: str
+    body: bytes
+    header_charset: str | None
+    contact_page: bool

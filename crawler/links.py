@@ -1,0 +1,280 @@
+"""Reading a news listing: which links are articles, which are further listing pages, feeds."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from urllib.parse import parse_qsl, unquote, urljoin, urlsplit, urlunsplit
+
+import lxml.html
+
+from archive import selectors as S
+from archive.dates import find_dates
+from archive.extract import (
+    drop_chrome,
+    drop_noise,
+    is_attachment_url,
+    is_chrome,
+    normalize_space,
+)
+
+HtmlElement = lxml.html.HtmlElement
+
+
+@dataclass
+class Listing:
+    """Links found on one listing page."""
+
+    articles: list[str] = field(default_factory=list)
+    pages: list[str] = field(default_factory=list)
+    feeds: list[str] = field(default_factory=list)
+    attachments: list[str] = field(default_factory=list)
+
+
+def canonical_url(url: str) -> str:
+    """URL without fragment, with a default path, as used for deduplication."""
+    parts = urlsplit(url.strip())
+    path = parts.path or "/"
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, parts.query, ""))
+
+
+def same_origin(url: str, base: str) -> bool:
+    """Whether two URLs share scheme-less host and port (www. prefix ignored)."""
+    a, b = urlsplit(url).netloc.lower(), urlsplit(base).netloc.lower()
+    return a.removeprefix("www.") == b.removeprefix("www.")
+
+
+def page_variant(url: str, listing_url: str) -> bool:
+    """Whether `url` is another page of the listing at `listing_url` (?start=N, /page/N/...)."""
+    a, b = urlsplit(url), urlsplit(listing_url)
+    if a.netloc.lower() != b.netloc.lower() or canonical_url(url) == canonical_url(listing_url):
+        return False
+    qa = sorted((k, v) for k, v in parse_qsl(a.query) if k.lower() not in S.PAGE_PARAMS)
+    qb = sorted((k, v) for k, v in parse_qsl(b.query) if k.lower() not in S.PAGE_PARAMS)
+    if qa != qb:
+        return False
+    stem_a = S.PAGE_PATH_RE.sub("", a.path).rstrip("/")
+    stem_b = S.PAGE_PATH_RE.sub("", b.path).rstrip("/")
+    return stem_a == stem_b
+
+
+def _signature(a: HtmlElement, depth: int = 5) -> str:
+    """Structural path of a link: ancestor tags and first class, without positions."""
+    parts = []
+    node = a
+    for _ in range(depth):
+        node = node.getparent()
+        if node is None or node.tag in ("body", "html"):
+            break
+        cls = (node.get("class") or "").split()
+        parts.append(f"{node.tag}.{cls[0]}" if cls else node.tag)
+    return ">".join(reversed(parts))
+
+
+def _item_container(
+    a: HtmlElement, own_url: str, urls_at: dict[HtmlElement, set[str]]
+) -> HtmlElement:
+    """The largest ancestor of a link that holds no other candidate article URL: its item."""
+    node = a
+    while True:
+        parent = node.getparent()
+        if parent is None or parent.tag in ("body", "html"):
+            return node
+        if urls_at.get(parent, set()) - {own_url}:
+            return node
+        if len(parent.text_content()) > 1500:
+            return node
+        node = parent
+
+
+def _urls_by_ancestor(links: list[tuple[str, str, HtmlElement]]) -> dict[HtmlElement, set[str]]:
+    """For every ancestor of a candidate link, the candidate URLs below it."""
+    found: dict[HtmlElement, set[str]] = defaultdict(set)
+    for url, _, a in links:
+        for ancestor in a.iterancestors():
+            found[ancestor].add(url)
+    return found
+
+
+def _primary_links(
+    links: list[tuple[str, str, HtmlElement]],
+) -> list[tuple[str, str, HtmlElement]]:
+    """Drop a short link sharing its parent with a longer one ("Tytuł (kategoria)")."""
+    longest: dict[HtmlElement, int] = {}
+    for _, text, a in links:
+        parent = a.getparent()
+        longest[parent] = max(longest.get(parent, 0), len(text))
+    return [
+        (url, text, a)
+        for url, text, a in links
+        if len(text) >= longest[a.getparent()] or len(text) >= 25 or S.READ_MORE_RE.match(text)
+    ]
+
+
+def _taxonomy_label(a: HtmlElement) -> bool:
+    """Whether a link follows a label such as "dział:", "kategoria:" or "tagi:"."""
+    previous = a.getprevious()
+    before = (previous.tail if previous is not None else a.getparent().text) or ""
+    return bool(S.TAXONOMY_LABEL_RE.search(before))
+
+
+def find_feeds(root: HtmlElement, base_url: str) -> list[str]:
+    """RSS/Atom feeds a page declares with <link rel=alternate>."""
+    feeds = []
+    for link in root.iterfind(".//link"):
+        kind = (link.get("type") or "").lower()
+        if "alternate" in (link.get("rel") or "").lower() and ("rss" in kind or "atom" in kind):
+            href = link.get("href")
+            if href:
+                feeds.append(canonical_url(urljoin(base_url, href)))
+    return feeds
+
+
+def find_contact_link(root: HtmlElement, base_url: str) -> str | None:
+    """The page a site's menu links as "Kontakt", on the same host."""
+    for a in root.iter("a"):
+        text = normalize_space(a.text_content())
+        href = a.get("href") or ""
+        if S.CONTACT_LINK_RE.match(text) and href and not href.startswith(("mailto:", "#")):
+            url = canonical_url(urljoin(base_url, href))
+            if same_origin(url, base_url) and not is_attachment_url(url):
+                return url
+    return None
+
+
+def analyze_listing(root: HtmlElement, url: str) -> Listing:
+    """Split the links of a listing page into articles, further pages, feeds and files."""
+    listing = Listing(feeds=find_feeds(root, url))
+    here = canonical_url(url)
+    # Pagination lives in chrome-like containers too, so read it before cleaning.
+    for a in root.iter("a"):
+        href = (a.get("href") or "").strip()
+        if not href or href.startswith(("mailto:", "javascript:", "tel:", "#")):
+            continue
+        target = canonical_url(urljoin(url, href))
+        if target == here or not same_origin(target, url) or is_attachment_url(target):
+            continue
+        text = normalize_space(a.text_content() or a.get("title") or "")
+        in_pager = any(
+            S.PAGINATION_CLASS_RE.search(f"{p.get('class', '')} {p.get('id', '')}")
+            for p in a.iterancestors()
+        )
+        if page_variant(target, url) and (in_pager or S.PAGINATION_TEXT_RE.match(text) or not text):
+            listing.pages.append(target)
+        elif S.PAGINATION_TEXT_RE.match(text) and not text.isdigit():
+            # "Starsze wiadomości »" on hand-written sites points to an unrelated file name.
+            if not S.MENU_TEXT_RE.match(text):
+                listing.pages.append(target)
+        elif in_pager and text.isdigit():
+            listing.pages.append(target)
+    pages = set(listing.pages)
+
+    drop_noise(root)
+    drop_chrome(root)
+    body = root.find("body")
+    if body is None:
+        return listing
+    groups: dict[str, list[tuple[str, str, HtmlElement]]] = defaultdict(list)
+    for a in body.iter("a"):
+        href = (a.get("href") or "").strip()
+        if not href or href.startswith(("mailto:", "javascript:", "tel:", "#")):
+            continue
+        target = canonical_url(urljoin(url, href))
+        if is_attachment_url(target):
+            listing.attachments.append(target)
+            continue
+        if target == here or target in pages or not same_origin(target, url):
+            continue
+        rel = (a.get("rel") or "").lower()
+        if any(word in rel for word in ("tag", "category", "author", "nofollow")):
+            continue
+        if S.NON_ARTICLE_PATH_RE.search(unquote(urlsplit(target).path)):
+            continue
+        if urlsplit(target).path in ("", "/") and not urlsplit(target).query:
+            continue
+        text = normalize_space(a.text_content() or a.get("title") or "")
+        if S.MENU_TEXT_RE.match(text) or any(is_chrome(p) for p in a.iterancestors()):
+            continue
+        if _taxonomy_label(a):
+            continue
+        groups[_signature(a)].append((target, text, a))
+
+    for sig, links in groups.items():
+        groups[sig] = _primary_links(links)
+    chosen = _choose_article_groups(groups, body)
+    seen: set[str] = set()
+    for target in chosen:
+        if target not in seen:
+            seen.add(target)
+            listing.articles.append(target)
+    return listing
+
+
+def _choose_article_groups(
+    groups: dict[str, list[tuple[str, str, HtmlElement]]], body: HtmlElement
+) -> list[str]:
+    """Pick the repeated link groups that are news items, in page order."""
+    urls_at = _urls_by_ancestor([link for links in groups.values() for link in links])
+    stats: dict[str, tuple[float, float]] = {}
+    scored: list[tuple[float, str]] = []
+    for sig, links in groups.items():
+        urls = {u for u, _, _ in links}
+        # "Czytaj więcej" links say nothing about whether a group holds titles.
+        texts = [t for _, t, _ in links if t and not S.READ_MORE_RE.match(t)]
+        mean_len = sum(map(len, texts)) / len(texts) if texts else 0.0
+        dated = sum(
+            1
+            for url, _, a in links
+            if find_dates(normalize_space(_item_container(a, url, urls_at).text_content())[:600])
+        ) / len(links)
+        stats[sig] = (mean_len, dated)
+        scored.append((len(urls) * min(mean_len / 20, 2.0) * (1 + 2 * dated), sig))
+    if not scored:
+        return []
+    scored.sort(key=lambda pair: pair[0], reverse=True)
+    best_sig = scored[0][1]
+    best_len = stats[best_sig][0]
+    accepted = set()
+    for _score, sig in scored:
+        mean_len, dated = stats[sig]
+        if sig == best_sig and (mean_len >= 12 or dated >= 0.5):
+            accepted.add(sig)
+        elif mean_len >= max(15.0, best_len / 2) and dated >= 0.5:
+            accepted.add(sig)
+    accepted_urls = {u for sig in accepted for u, _, _ in groups[sig]}
+    ordered: list[str] = []
+    for links in groups.values():
+        ordered.extend(target for target, _, _ in links if target in accepted_urls)
+    return ordered
+
+
+def sitemap_locations(xml: bytes) -> tuple[list[str], list[str]]:
+    """Page URLs and nested sitemap URLs listed in a sitemap or sitemap index."""
+    text = xml.decode("utf-8", "replace")
+    locs = [unescape_xml(m) for m in re.findall(r"<loc>\s*([^<\s]+)\s*</loc>", text)]
+    if re.search(r"<sitemapindex", text):
+        return [], locs
+    return locs, []
+
+
+def feed_links(xml: bytes) -> list[str]:
+    """Item links of an RSS 2.0 or Atom feed."""
+    text = xml.decode("utf-8", "replace")
+    links = re.findall(r"<item\b.*?<link>\s*(?:<!\[CDATA\[)?\s*([^<\s\]]+)", text, re.S)
+    for entry in re.findall(r"<entry\b.*?</entry>", text, re.S):
+        match = re.search(r"<link\b[^>]*href=[\"']([^\"']+)[\"']", entry)
+        if match:
+            links.append(match.group(1))
+    return [unescape_xml(link) for link in links]
+
+
+def unescape_xml(text: str) -> str:
+    """Undo the five predefined XML entities."""
+    return (
+        text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", '"')
+        .replace("&apos;", "'")
+        .replace("&amp;", "&")
+    )

@@ -1,0 +1,95 @@
+"""Run the news spider over several sources in one process (`python -m crawler.run`)."""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import logging
+import sys
+from urllib.parse import urlsplit
+
+from scrapy.crawler import Crawler, CrawlerProcess
+from scrapy.settings import Settings
+
+from archive.registry import RegistryError, Source, load_sources, select_sources
+from crawler.spiders.news import NewsSpider
+
+
+def is_loopback(url: str) -> bool:
+    """Whether a URL points at this machine (demo and test sites need no politeness delay)."""
+    host = urlsplit(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def source_settings(base: Settings, source: Source) -> Settings:
+    """Settings for one source's crawler: its own delay, no throttling on loopback."""
+    settings = base.copy()
+    if source.delay is not None:
+        settings.set("DOWNLOAD_DELAY", source.delay, priority="spider")
+    if is_loopback(source.homepage):
+        settings.set("DOWNLOAD_DELAY", 0, priority="spider")
+        settings.set("AUTOTHROTTLE_ENABLED", False, priority="spider")
+    return settings
+
+
+def configure_progress(stream: object = sys.stderr) -> None:
+    """Send `kronika.progress` lines to stderr as plain text."""
+    logger = logging.getLogger("kronika.progress")
+    handler = logging.StreamHandler(stream)  # type: ignore[arg-type]
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+
+
+def run_crawl(
+    sources: list[Source],
+    db_path: str,
+    run_id: str,
+    *,
+    log_level: str = "ERROR",
+    log_file: str | None = None,
+) -> None:
+    """Crawl every source concurrently, one Scrapy crawler each, into one archive file."""
+    base = Settings()
+    base.setmodule("crawler.settings", priority="project")
+    base.set("KRONIKA_DB", db_path, priority="cmdline")
+    base.set("LOG_LEVEL", log_level, priority="cmdline")
+    if log_file:
+        base.set("LOG_FILE", log_file, priority="cmdline")
+    process = CrawlerProcess(base)
+    for index, source in enumerate(sources):
+        # The first crawler installs the reactor, as CrawlerProcess does for its own.
+        crawler = Crawler(NewsSpider, source_settings(base, source), init_reactor=index == 0)
+        process.crawl(crawler, source=source, run_id=run_id)
+    process.start()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point used by `kronika crawl`, which runs it in a child process."""
+    parser = argparse.ArgumentParser(prog="python -m crawler.run")
+    parser.add_argument("--sources", default="sources.toml")
+    parser.add_argument("--source", action="append", default=[])
+    parser.add_argument("--db", default="archive.db")
+    parser.add_argument("--run-id", required=True)
+    parser.add_argument("--log-level", default="ERROR")
+    parser.add_argument("--log-file")
+    args = parser.parse_args(argv)
+    try:
+        registry = load_sources(args.sources)
+        chosen = select_sources(registry, args.source) if args.source else registry
+    except RegistryError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    configure_progress()
+    run_crawl(chosen, args.db, args.run_id, log_level=args.log_level, log_file=args.log_file)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

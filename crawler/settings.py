@@ -1,0 +1,41 @@
+"""Scrapy settings for Kronika: polite by default, quiet logs, one archive pipeline."""
+
+BOT_NAME = "kronika"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+USER_AGENT = (
+    "Kronika/0.1 (archiwum aktualności instytucji publicznych; "
+    "+https://github.com/kronika-archiwum/kronika)"
+)
+ROBOTSTXT_OBEY = True
+
+# Politeness: at most two requests in flight per host, throttled by observed latency.
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 0.5
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 20 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
+RETRY_TIMES = 2
+REDIRECT_MAX_TIMES = 10
+# Requests for attachments are never made; keep link depth bounded all the same.
+DEPTH_LIMIT = 0
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+HTTPERROR_ALLOW_ALL = False
+
+ITEM_PIPELINES = {"crawler.pipelines.ArchivePipeline": 300}
+
+LOG_LEVEL = "WARNING"
+
+# Kronika's own settings.
+KRONIKA_DB = "archive.db"
+KRONIKA_SOURCES = "sources.toml"
+KRONIKA_MAX_PAGES = 5000  # requests per source per run
+KRONIKA_MAX_LISTING_PAGES = 300  # listing pages followed per news URL

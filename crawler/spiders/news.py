@@ -1,0 +1,280 @@
+"""The one generic spider: from a source's homepage and news listings to article pages."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy.http import Response
+from twisted.python.failure import Failure
+
+from archive.extract import parse_document
+from archive.registry import Source, load_sources, select_sources
+from archive.store import utc_now
+from crawler.items import ContactPageItem, PageItem
+from crawler.links import (
+    analyze_listing,
+    canonical_url,
+    feed_links,
+    find_contact_link,
+    find_feeds,
+    same_origin,
+    sitemap_locations,
+)
+
+progress = logging.getLogger("kronika.progress")
+
+
+def header_charset(response: Response) -> str | None:
+    """The charset the HTTP Content-Type header declares, if any."""
+    value = response.headers.get(b"Content-Type", b"").decode("latin-1")
+    match = re.search(r"charset\s*=\s*[\"']?([\w.:-]+)", value, re.I)
+    return match.group(1) if match else None
+
+
+def is_html(response: Response) -> bool:
+    """Whether a response is an HTML page (not a PDF or image served under a page URL)."""
+    kind = response.headers.get(b"Content-Type", b"").decode("latin-1").lower()
+    if "html" in kind or "xhtml" in kind:
+        return True
+    return not kind and response.body[:512].lstrip().lower().startswith((b"<!doctype", b"<html"))
+
+
+class NewsSpider(scrapy.Spider):
+    """Crawl one source: its listings (with pagination), feeds, sitemaps and contact page."""
+
+    name = "news"
+
+    def __init__(
+        self,
+        source: Source | str | None = None,
+        sources: str | None = None,
+        run_id: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        if source is None:
+            raise ValueError("the news spider needs -a source=ID")
+        if isinstance(source, str):
+            source = select_sources(load_sources(sources or "sources.toml"), [source])[0]
+        self.source: Source = source
+        self.run_id = run_id or utc_now()
+        self.allowed_domains = sorted(
+            {urlsplit(u).hostname or "" for u in (source.homepage, *source.news)} - {""}
+        )
+        self.errors: list[tuple[str, str]] = []
+        self.listing_failures = 0
+        self.listing_successes = 0
+        self.listing_pages: dict[str, int] = {}
+        self.contact_requested = bool(source.contact)
+        self.sitemaps_requested = False
+        self.requests_made = 0
+        self.max_pages = 5000
+        self.max_listing_pages = 300
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.max_pages = crawler.settings.getint("KRONIKA_MAX_PAGES", 5000)
+        spider.max_listing_pages = crawler.settings.getint("KRONIKA_MAX_LISTING_PAGES", 300)
+        return spider
+
+    # ------------------------------------------------------------ requests
+
+    def _request(self, url: str, callback: Any, **meta: Any) -> scrapy.Request | None:
+        """A request within the source's host and page budget, or None."""
+        if not same_origin(url, self.source.homepage) and not any(
+            same_origin(url, news) for news in self.source.news
+        ):
+            return None
+        if self.requests_made >= self.max_pages:
+            return None
+        self.requests_made += 1
+        return scrapy.Request(url, callback=callback, errback=self.on_error, meta=meta)
+
+    async def start(self) -> AsyncIterator[Any]:
+        """Listings first, then the homepage (contact footer, feeds) and the contact page."""
+        progress.info("%s: crawling %s", self.source.id, ", ".join(self.source.news))
+        for url in self.source.news:
+            request = self._request(canonical_url(url), self.parse_listing, listing=url, page=1)
+            if request:
+                yield request
+        home = self._request(canonical_url(self.source.homepage), self.parse_homepage)
+        if home:
+            home.priority = 10
+            yield home
+        if self.source.contact:
+            contact = self._request(self.source.contact, self.parse_contact)
+            if contact:
+                yield contact
+
+    # ------------------------------------------------------------ callbacks
+
+    def parse_homepage(self, response: Response) -> Iterator[Any]:
+        """Footer contact block, declared feeds and the "Kontakt" menu link."""
+        if not is_html(response):
+            return
+        yield ContactPageItem(
+            response.url, self.source.id, response.body, header_charset(response), False
+        )
+        root, _ = parse_document(response.body, header_charset(response))
+        for feed in find_feeds(root, response.url):
+            request = self._request(feed, self.parse_feed)
+            if request:
+                yield request
+        yield from self._contact_request(root, response.url)
+
+    def _contact_request(self, root: Any, url: str) -> Iterator[scrapy.Request]:
+        if self.contact_requested:
+            return
+        link = find_contact_link(root, url)
+        if link:
+            self.contact_requested = True
+            request = self._request(link, self.parse_contact)
+            if request:
+                yield request
+
+    def parse_contact(self, response: Response) -> Iterator[Any]:
+        """The page the menu links as "Kontakt"."""
+        if is_html(response):
+            yield ContactPageItem(
+                response.url, self.source.id, response.body, header_charset(response), True
+            )
+
+    def parse_listing(self, response: Response) -> Iterator[Any]:
+        """Article links and further pages of a news listing."""
+        listing_root = response.meta["listing"]
+        if not is_html(response):
+            return
+        self.listing_successes += 1
+        root, _ = parse_document(response.body, header_charset(response))
+        if response.meta.get("page") == 1:
+            yield from self._contact_request(root, response.url)
+            if not self.sitemaps_requested:
+                self.sitemaps_requested = True
+                robots = f"{urlsplit(response.url).scheme}://{urlsplit(response.url).netloc}"
+                request = self._request(f"{robots}/robots.txt", self.parse_robots)
+                if request:
+                    request.meta["dont_obey_robotstxt"] = True
+                    yield request
+        listing = analyze_listing(root, response.url)
+        progress.debug(
+            "%s: listing %s: %d articles, %d pages",
+            self.source.id,
+            response.url,
+            len(listing.articles),
+            len(listing.pages),
+        )
+        for feed in listing.feeds:
+            request = self._request(feed, self.parse_feed)
+            if request:
+                yield request
+        for url in listing.articles:
+            request = self._request(url, self.parse_article, via="listing")
+            if request:
+                yield request
+        for url in listing.pages:
+            count = self.listing_pages.get(listing_root, 1)
+            if count >= self.max_listing_pages:
+                break
+            request = self._request(
+                url, self.parse_listing, listing=listing_root, page=response.meta["page"] + 1
+            )
+            if request:
+                self.listing_pages[listing_root] = count + 1
+                request.priority = 5
+                yield request
+
+    def parse_feed(self, response: Response) -> Iterator[Any]:
+        """Items of an RSS or Atom feed are articles."""
+        for link in feed_links(response.body):
+            request = self._request(canonical_url(response.urljoin(link)), self.parse_article)
+            if request:
+                request.meta["via"] = "feed"
+                yield request
+
+    def parse_robots(self, response: Response) -> Iterator[Any]:
+        """Sitemaps declared in robots.txt."""
+        text = response.body.decode("utf-8", "replace")
+        for match in re.finditer(r"(?im)^\s*sitemap\s*:\s*(\S+)", text):
+            request = self._request(response.urljoin(match.group(1)), self.parse_sitemap, depth=0)
+            if request:
+                yield request
+
+    def parse_sitemap(self, response: Response) -> Iterator[Any]:
+        """Sitemap entries under a news listing's path; nested sitemaps one level deep."""
+        pages, nested = sitemap_locations(response.body)
+        depth = response.meta.get("depth", 0)
+        if depth < 2:
+            for url in nested:
+                request = self._request(response.urljoin(url), self.parse_sitemap, depth=depth + 1)
+                if request:
+                    yield request
+        prefixes = [news_prefix(url) for url in self.source.news]
+        for url in pages:
+            path = urlsplit(url).path
+            if any(prefix and path.startswith(prefix) and path != prefix for prefix in prefixes):
+                request = self._request(canonical_url(url), self.parse_article, via="sitemap")
+                if request:
+                    yield request
+
+    def parse_article(self, response: Response) -> Iterator[Any]:
+        """A candidate article page goes to the pipeline raw; extraction decides."""
+        if (
+            not is_html(response)
+            or not same_origin(response.url, self.source.homepage)
+            and not any(same_origin(response.url, news) for news in self.source.news)
+        ):
+            return
+        yield PageItem(
+            url=canonical_url(response.url),
+            source_id=self.source.id,
+            body=response.body,
+            header_charset=header_charset(response),
+            fetched_at=utc_now(),
+            via=response.meta.get("via", "listing"),
+        )
+
+    def on_error(self, failure: Failure) -> None:
+        """Record a failed request; a failed listing counts against the source."""
+        request = failure.request  # type: ignore[attr-defined]
+        reason = describe_failure(failure)
+        self.errors.append((request.url, reason))
+        self.crawler.stats.inc_value("kronika/errors")
+        if request.callback == self.parse_listing:
+            self.listing_failures += 1
+        progress.warning("%s: %s: %s", self.source.id, request.url, reason)
+
+
+def news_prefix(url: str) -> str | None:
+    """Path prefix under which a listing's articles live, if it is more specific than /."""
+    path = urlsplit(url).path
+    if not path or path == "/":
+        return None
+    directory = path if path.endswith("/") else path.rsplit("/", 1)[0] + "/"
+    return directory if directory != "/" else None
+
+
+def describe_failure(failure: Failure) -> str:
+    """One line saying why a request failed."""
+    from scrapy.spidermiddlewares.httperror import HttpError
+    from twisted.internet.error import (
+        ConnectionRefusedError,
+        DNSLookupError,
+        TCPTimedOutError,
+        TimeoutError,
+    )
+
+    if failure.check(HttpError):
+        return f"HTTP {failure.value.response.status}"
+    if failure.check(DNSLookupError):
+        return "host unreachable: DNS lookup failed"
+    if failure.check(ConnectionRefusedError):
+        return "host unreachable: connection refused"
+    if failure.check(TimeoutError, TCPTimedOutError):
+        return "host unreachable: timed out"
+    return f"{failure.type.__name__}: {failure.getErrorMessage()}"[:300]

@@ -1,0 +1,155 @@
+"""Kronika's Datasette plugin: readable JSON list cells and the article row page.
+
+Everything read from the database is crawled text: it is escaped with
+``markupsafe.escape`` (or left to Jinja's autoescape) and only http(s), mailto:
+and tel: links are ever produced, so no crawled value can run as HTML or JS.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from urllib.parse import urlsplit
+
+from datasette.utils import tilde_encode, urlsafe_components
+from markupsafe import Markup, escape
+
+from datasette import hookimpl
+
+JSON_LIST_COLUMNS = {"attachments", "phones", "fax", "emails", "news"}
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+_EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+$")
+
+
+def safe_url(value: object) -> str | None:
+    """The URL if it is an absolute http(s) URL, else None (no javascript: etc.)."""
+    if not isinstance(value, str):
+        return None
+    url = value.strip()
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() in ("http", "https") and parts.netloc:
+        return url
+    return None
+
+
+def _link(href: str, text: object) -> Markup:
+    return Markup('<a href="{}" rel="nofollow noopener">{}</a>').format(href, text)
+
+
+def _url_item(value: object) -> Markup:
+    url = safe_url(value)
+    return _link(url, url) if url else escape(value)
+
+
+def _phone_item(value: object) -> Markup:
+    tel = re.sub(r"[^0-9+]", "", str(value))
+    return _link("tel:" + tel, value) if tel else escape(value)
+
+
+def _email_item(value: object) -> Markup:
+    email = str(value).strip()
+    return _link("mailto:" + email, email) if _EMAIL.match(email) else escape(value)
+
+
+def _attachment_item(value: object) -> Markup:
+    if not isinstance(value, dict):
+        return _url_item(value)
+    url = safe_url(value.get("url"))
+    title = value.get("title") or value.get("url") or ""
+    item = _link(url, title) if url else escape(title)
+    if value.get("type"):
+        item += Markup(" <small>({})</small>").format(value["type"])
+    return item
+
+
+_RENDERERS = {
+    "attachments": _attachment_item,
+    "news": _url_item,
+    "phones": _phone_item,
+    "fax": _phone_item,
+    "emails": _email_item,
+}
+
+
+def render_json_list(column: str, value: object) -> Markup | None:
+    """HTML for a JSON list column value, or None if it is not a non-empty JSON list."""
+    if column not in JSON_LIST_COLUMNS or not isinstance(value, str):
+        return None
+    try:
+        items = json.loads(value)
+    except ValueError:
+        return None
+    if not isinstance(items, list) or not items:
+        return None
+    return Markup("<br>").join(_RENDERERS[column](item) for item in items)
+
+
+@hookimpl
+def render_cell(value, column, table, database, datasette):
+    return render_json_list(column, value)
+
+
+def _attachments(value: object) -> list[dict]:
+    try:
+        items = json.loads(value) if isinstance(value, str) else []
+    except ValueError:
+        items = []
+    result = []
+    for item in items if isinstance(items, list) else []:
+        if isinstance(item, str):
+            item = {"url": item}
+        if not isinstance(item, dict):
+            continue
+        result.append(
+            {
+                "href": safe_url(item.get("url")),
+                "title": item.get("title") or item.get("url") or "",
+                "type": item.get("type") or "",
+            }
+        )
+    return result
+
+
+async def article_context(datasette, database: str, url: str) -> dict | None:
+    """Plain (unescaped) data for the article template; Jinja escapes it."""
+    db = datasette.get_database(database)
+    row = (
+        await db.execute(
+            """
+            select a.*, s.name as institution, s.homepage as institution_homepage
+            from articles a left join sources s on s.id = a.source_id
+            where a.url = ?
+            """,
+            [url],
+        )
+    ).first()
+    if row is None:
+        return None
+    article = dict(row)
+    body = (article.get("body") or "").replace("\r\n", "\n")
+    article["paragraphs"] = [p.strip() for p in _PARAGRAPH_BREAK.split(body) if p.strip()]
+    article["attachment_list"] = _attachments(article.get("attachments"))
+    article["href"] = safe_url(article.get("url"))
+    article["source_path"] = (
+        datasette.urls.row(database, "sources", tilde_encode(article["source_id"]))
+        if article.get("source_id")
+        else None
+    )
+    return article
+
+
+@hookimpl
+def extra_template_vars(view_name, database, table, request, datasette):
+    if view_name != "row" or table != "articles" or request is None:
+        return {}
+
+    async def inner():
+        pks = urlsafe_components(request.url_vars.get("pks", ""))
+        if len(pks) != 1:
+            return {}
+        return {"kronika_article": await article_context(datasette, database, pks[0])}
+
+    return inner

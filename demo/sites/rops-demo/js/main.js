@@ -1,0 +1,1 @@
+document.querySelector('.cookie-accept')?.addEventListener('click',e=>e.target.parentNode.remove());

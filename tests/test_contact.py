@@ -1,0 +1,193 @@
+"""Institution contact blocks: address, phones, e-mails, registry numbers, office hours."""
+
+from __future__ import annotations
+
+from lxml import html
+
+from archive.contact import Contact, extract_contact, merge_contacts
+
+DARR_URL = "https://www.darr.pl/aktualnosci/konferencja"
+DARR = """<html><body>
+<div id="header"><a href="/">DARR</a></div>
+<div id="content"><h2>Konferencja</h2>
+<p>W konferencji uczestniczyło 120 osób; zapisy pod numerem 600 123 456, ul. Długa 5,
+50-001 Wrocław. NIP organizatora 886-000-34-34.</p><p>28.01.2011</p></div>
+<div id="footer">
+  <div class="col"><h4>CONTACT</h4>
+    <p>ul. Szczawieńska 2,<br>58-310 Szczawno Zdrój<br>tel. (+48) (74) 648 04 00<br>
+    fax (+48) (74) 648 04 17<br>e-mail: <a href="mailto:darr@darr.pl">darr@darr.pl</a></p>
+  </div>
+  <div class="col">
+    <p>NIP: 886-000-34-33<br>REGON: P-890004750<br>KRS: 0000043944</p>
+    <p>godziny pracy:<br>pn. - pt. 8.00 - 16.00</p>
+    <img src="/img/bip.png" alt="bip logo footer2">
+  </div>
+</div></body></html>"""
+
+
+def contact_of(markup: str, url: str = "https://rops.example.pl/", **kwargs: bool) -> Contact:
+    """Parse a page string and extract its contact block."""
+    return extract_contact(html.fromstring(markup), url, **kwargs)
+
+
+def test_darr_footer() -> None:
+    contact = contact_of(DARR, DARR_URL)
+    assert contact.street == "ul. Szczawieńska 2"
+    assert contact.postal_code == "58-310"
+    assert contact.city == "Szczawno Zdrój"
+    assert contact.phones == ["+48746480400"]
+    assert contact.fax == ["+48746480417"]
+    assert contact.emails == ["darr@darr.pl"]
+    assert contact.nip == "8860003433"
+    assert contact.regon == "890004750"
+    assert contact.krs == "0000043944"
+    assert contact.hours == "pn. - pt. 8.00 - 16.00"
+    assert contact.page_url == DARR_URL
+    # The article's numbers (phone, address, a bad NIP) must not leak into the contact.
+    assert contact.issues == []
+
+
+def test_as_record_and_is_empty() -> None:
+    contact = contact_of(DARR, DARR_URL)
+    record = contact.as_record()
+    assert "issues" not in record
+    assert record["phones"] == ["+48746480400"]
+    assert record["page_url"] == DARR_URL
+    record["phones"].append("+48000")
+    assert contact.phones == ["+48746480400"]
+    assert not contact.is_empty()
+    assert Contact(page_url="https://x.pl", issues=["x"]).is_empty()
+
+
+def test_obfuscated_emails() -> None:
+    markup = """<html><body><footer><p>E-mail: biuro[at]rops.pl, Kadry (małpa) rops.pl,
+    info at rops dot pl, sekretariat&#64;mops.gda.pl, pomoc(at)pcpr(dot)torun(dot)pl
+    <a href="mailto:Dyrektor%40ROPS.pl?subject=Pytanie">Napisz do dyrektora</a>
+    <a href="mailto:biuro@rops.pl">biuro@rops.pl</a></p></footer></body></html>"""
+    assert contact_of(markup).emails == [
+        "biuro@rops.pl",
+        "kadry@rops.pl",
+        "info@rops.pl",
+        "sekretariat@mops.gda.pl",
+        "pomoc@pcpr.torun.pl",
+        "dyrektor@rops.pl",
+    ]
+
+
+def test_cloudflare_protected_email() -> None:
+    key = 0x5A
+    encoded = bytes([key, *(b ^ key for b in b"biuro@rops.pl")]).hex()
+    markup = f"""<html><body><footer><a class="__cf_email__" data-cfemail="{encoded}">
+    [email&#160;protected]</a></footer></body></html>"""
+    assert contact_of(markup).emails == ["biuro@rops.pl"]
+
+
+def test_tel_fax_extensions_and_hours() -> None:
+    markup = """<html><body><footer><p>Regionalny Ośrodek Polityki Społecznej w Toruniu<br>
+    ul. Szosa Chełmińska 30/32, 87-100 Toruń<br>
+    tel./fax: 56 62 12 345<br>
+    tel.: 56 621-23-46 wew. 12, +48 600 123 456<br>
+    Fax: +48 56 621-23-47</p>
+    <p>Sekretariat czynny: poniedziałek – piątek 7:30 – 15:30</p></footer></body></html>"""
+    contact = contact_of(markup)
+    assert contact.street == "ul. Szosa Chełmińska 30/32"
+    assert contact.postal_code == "87-100"
+    assert contact.city == "Toruń"
+    assert contact.phones == ["+48566212345", "+48566212346", "+48600123456"]
+    assert contact.fax == ["+48566212345", "+48566212347"]
+    assert contact.hours == "poniedziałek – piątek 7:30 – 15:30"
+
+
+def test_label_on_previous_line_and_slash_separated_numbers() -> None:
+    markup = """<html><body><div id="kontakt"><p>Fax:</p><p>74 648 04 17</p>
+    <p>Telefon</p><p>74 648 04 00 / 74 648 04 01</p></div></body></html>"""
+    contact = contact_of(markup)
+    assert contact.fax == ["+48746480417"]
+    assert contact.phones == ["+48746480400", "+48746480401"]
+
+
+def test_invalid_registry_numbers_go_to_issues() -> None:
+    markup = """<html><body><div class="stopka">Szczawieńska 2, 58-310 Szczawno-Zdrój<br>
+    NIP 886-000-34-34 REGON 123456789 KRS 43944</div></body></html>"""
+    url = "https://www.darr.pl/"
+    contact = contact_of(markup, url)
+    assert contact.nip is None
+    assert contact.regon is None
+    assert contact.krs == "0000043944"
+    assert contact.street == "Szczawieńska 2"
+    assert contact.city == "Szczawno-Zdrój"
+    assert contact.issues == [
+        f"NIP 886-000-34-34 fails checksum ({url})",
+        f"REGON 123456789 fails checksum ({url})",
+    ]
+
+
+def test_address_element_and_other_street_prefixes() -> None:
+    markup = """<html><body><address>Miejski Ośrodek Pomocy Społecznej<br>
+    al. Jana Pawła II 10<br>85-001 Bydgoszcz<br>Godziny urzędowania: pn.-pt. 7.30-15.30
+    </address></body></html>"""
+    contact = contact_of(markup)
+    assert contact.street == "al. Jana Pawła II 10"
+    assert (contact.postal_code, contact.city) == ("85-001", "Bydgoszcz")
+    assert contact.hours == "pn.-pt. 7.30-15.30"
+
+
+def test_normal_page_ignores_article_numbers() -> None:
+    markup = """<html><body><article><h1>Nabór</h1><p>Informacje: tel. 600 123 456,
+    e-mail: nabor@projekt.pl, ul. Długa 5, 80-001 Gdańsk.</p></article></body></html>"""
+    contact = contact_of(markup)
+    assert contact.is_empty()
+    assert contact.page_url is None
+
+
+def test_contact_page_reads_main_content() -> None:
+    markup = """<html><body><nav><a href="/kontakt">Kontakt</a></nav><main><h1>Kontakt</h1>
+    <p>Powiatowy Urząd Pracy<br>ul. Długa 5<br>80-001 Gdańsk</p>
+    <p>Tel. 58 123 45 67<br>E-mail: pup@gdansk.example.pl</p>
+    <p>Godziny otwarcia:</p><p>pon. 8.00-17.00</p><p>wt.-pt. 7.30-15.30</p></main>
+    </body></html>"""
+    url = "https://pup.example.pl/kontakt"
+    contact = contact_of(markup, url, contact_page=True)
+    assert contact.street == "ul. Długa 5"
+    assert (contact.postal_code, contact.city) == ("80-001", "Gdańsk")
+    assert contact.phones == ["+48581234567"]
+    assert contact.emails == ["pup@gdansk.example.pl"]
+    assert contact.hours == "pon. 8.00-17.00; wt.-pt. 7.30-15.30"
+    assert contact.page_url == url
+
+
+def test_merge_contacts() -> None:
+    primary = Contact(
+        street="ul. Długa 5",
+        phones=["+48581234567"],
+        emails=["a@x.pl"],
+        issues=["NIP 1 fails checksum (u)"],
+        page_url="https://x.pl/kontakt",
+    )
+    fallback = Contact(
+        street="ul. Krótka 1",
+        city="Gdańsk",
+        phones=["+48600123456", "+48581234567"],
+        nip="8860003433",
+        issues=["NIP 1 fails checksum (u)", "REGON 2 fails checksum (u)"],
+        page_url="https://x.pl/",
+    )
+    merged = merge_contacts(primary, fallback)
+    assert merged.street == "ul. Długa 5"
+    assert merged.city == "Gdańsk"
+    assert merged.nip == "8860003433"
+    assert merged.phones == ["+48581234567", "+48600123456"]
+    assert merged.emails == ["a@x.pl"]
+    assert merged.issues == ["NIP 1 fails checksum (u)", "REGON 2 fails checksum (u)"]
+    assert merged.page_url == "https://x.pl/kontakt"
+    assert primary.phones == ["+48581234567"]
+
+
+def test_street_keeps_premises_number() -> None:
+    markup = """<html><body><footer><p>Ośrodek Wsparcia Ekonomii Społecznej<br>
+    ul. Piłsudskiego 40 lok. 3, 08-110 Siedlce<br>tel. 25 632 14 00, kom. 512 340 780</p>
+    </footer></body></html>"""
+    contact = contact_of(markup)
+    assert contact.street == "ul. Piłsudskiego 40 lok. 3"
+    assert (contact.postal_code, contact.city) == ("08-110", "Siedlce")
+    assert contact.phones == ["+48256321400", "+48512340780"]

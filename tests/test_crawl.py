@@ -1,0 +1,151 @@
+"""End-to-end crawls of the fixture sites: links, pagination, records, contacts, re-runs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+
+from archive.encoding import has_mojibake
+from tests.conftest import ServedSite, kronika, write_sources
+
+
+@pytest.fixture(scope="module")
+def crawled(fixture_sites: dict[str, ServedSite], tmp_path_factory) -> dict:
+    """All fixture sites crawled once, then a second time into the same archive."""
+    tmp = tmp_path_factory.mktemp("crawl")
+    sources = write_sources(tmp / "sources.toml", list(fixture_sites.values()))
+    db_path = tmp / "archive.db"
+    first = kronika("crawl", "--sources", str(sources), "--db", str(db_path))
+    db = sqlite_utils.Database(db_path)
+    counts_after_first = {t: db[t].count for t in ("articles", "contacts", "sources")}
+    second = kronika("crawl", "--sources", str(sources), "--db", str(db_path))
+    return {
+        "first": first,
+        "second": second,
+        "db": sqlite_utils.Database(db_path),
+        "counts_after_first": counts_after_first,
+        "sites": fixture_sites,
+    }
+
+
+def articles_of(db: sqlite_utils.Database, source_id: str) -> dict[str, dict]:
+    return {row["url"]: row for row in db["articles"].rows_where("source_id = ?", [source_id])}
+
+
+def test_crawl_succeeds_and_reports(crawled: dict) -> None:
+    first = crawled["first"]
+    assert first.returncode == 0, first.stderr
+    for name in crawled["sites"]:
+        assert name in first.stdout  # summary table
+        assert name in first.stderr  # progress lines
+
+
+SITES = ["joomla-table", "wordpress-like", "old-cms-1250", "small-town"]
+
+
+@pytest.mark.parametrize("name", SITES)
+def test_every_article_and_nothing_else(crawled: dict, name: str) -> None:
+    site: ServedSite = crawled["sites"][name]
+    stored = articles_of(crawled["db"], name)
+    expected_urls = {site.url(a["path"]) for a in site.expected["articles"]}
+    assert set(stored) == expected_urls
+    for path in site.expected.get("not_articles", []):
+        assert site.url(path) not in stored
+
+
+@pytest.mark.parametrize("name", SITES)
+def test_article_fields(crawled: dict, name: str) -> None:
+    site: ServedSite = crawled["sites"][name]
+    stored = articles_of(crawled["db"], name)
+    for expected in site.expected["articles"]:
+        row = stored[site.url(expected["path"])]
+        assert row["title"] == expected["title"]
+        assert row["published"] == expected["published"], row["url"]
+        for text in expected.get("body_contains", []):
+            assert text in row["body"], (row["url"], text)
+        for text in expected.get("body_excludes", []):
+            assert text not in row["body"], (row["url"], text)
+        assert not has_mojibake(row["title"] + row["body"])
+        assert len(row["content_sha256"]) == 64 and row["fetched_at"]
+        attachments = {a["url"] for a in json.loads(row["attachments"])}
+        assert attachments == {site.url(p) for p in expected.get("attachments", [])}
+
+
+@pytest.mark.parametrize("name", SITES)
+def test_contact_row(crawled: dict, name: str) -> None:
+    site: ServedSite = crawled["sites"][name]
+    row = crawled["db"]["contacts"].get(name)
+    for key, value in site.expected["contact"].items():
+        got = row[key]
+        if key in ("phones", "fax", "emails"):
+            got = json.loads(got or "[]")
+        assert got == value, key
+
+
+def test_second_crawl_adds_no_rows(crawled: dict) -> None:
+    second = crawled["second"]
+    assert second.returncode == 0, second.stderr
+    db = crawled["db"]
+    assert {t: db[t].count for t in ("articles", "contacts", "sources")} == crawled[
+        "counts_after_first"
+    ]
+    runs = list(db["crawl_runs"].rows)
+    assert len(runs) == 2 * len(crawled["sites"])
+    last_run = max(r["run_id"] for r in runs)
+    for run in runs:
+        if run["run_id"] == last_run:
+            assert run["articles_new"] == 0 and run["articles_updated"] == 0
+            assert run["articles_unchanged"] > 0
+            assert run["status"] == "ok"
+
+
+def test_robots_disallowed_section_is_not_fetched(crawled: dict) -> None:
+    for site in crawled["sites"].values():
+        for url in articles_of(crawled["db"], site.name):
+            assert "/prywatne/" not in url
+
+
+def test_wal_mode(crawled: dict) -> None:
+    assert crawled["db"].execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_unknown_source_and_bad_registry(tmp_path: Path, fixture_sites) -> None:
+    sources = write_sources(tmp_path / "s.toml", [fixture_sites["small-town"]])
+    result = kronika(
+        "crawl", "--sources", str(sources), "--source", "nope", "--db", str(tmp_path / "a.db")
+    )
+    assert result.returncode == 2
+    assert "unknown source id 'nope'" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[[source]]\nid = "x"\nname = \n', encoding="utf-8")
+    result = kronika("crawl", "--sources", str(bad), "--db", str(tmp_path / "a.db"))
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"error: {bad}:3:")
+
+    missing = kronika("crawl", "--sources", str(tmp_path / "missing.toml"))
+    assert missing.returncode == 2 and "missing.toml" in missing.stderr
+
+
+def test_unreachable_host_fails_that_source_only(tmp_path: Path, fixture_sites) -> None:
+    good = fixture_sites["small-town"]
+    sources = write_sources(tmp_path / "s.toml", [good])
+    with sources.open("a", encoding="utf-8") as fh:
+        fh.write(
+            '\n[[source]]\nid = "dead"\nname = "Nieosiągalny"\nkind = "other"\n'
+            'region = "opolskie"\nhomepage = "http://127.0.0.1:9/"\n'
+            'news = ["http://127.0.0.1:9/aktualnosci"]\n'
+        )
+    db_path = tmp_path / "a.db"
+    result = kronika("crawl", "--sources", str(sources), "--db", str(db_path))
+    assert result.returncode == 1
+    assert "error: source dead failed: " in result.stderr
+    assert "unreachable" in result.stderr
+    db = sqlite_utils.Database(db_path)
+    assert db["articles"].count == len(good.expected["articles"])
+    statuses = {r["source_id"]: r["status"] for r in db["crawl_runs"].rows}
+    assert statuses == {"small-town": "ok", "dead": "failed"}

@@ -34,6 +34,14 @@ DATE_ONLY_RE = re.compile(
 )
 
 
+@dataclass(frozen=True)
+class ListingHints:
+    """What the listing page said about an article: its link text and the date beside it."""
+
+    title: str | None = None
+    published: str | None = None  # ISO date
+
+
 @dataclass
 class Article:
     """What extraction found on one page."""
@@ -154,6 +162,7 @@ def drop_chrome(root: HtmlElement, keep: list[HtmlElement] | None = None) -> Non
     body = root.find("body")
     if body is None:
         return
+    body_chars = len(body.text_content())
     for el in list(body.iter()):
         if not isinstance(el.tag, str) or el in protected or el.getparent() is None:
             continue
@@ -161,8 +170,16 @@ def drop_chrome(root: HtmlElement, keep: list[HtmlElement] | None = None) -> Non
             continue
         if el.tag == "header" and not _in_article(el):
             _drop(el)
-        elif is_chrome(el):
+        elif is_chrome(el) and not _holds_main_text(el, body_chars):
             _drop(el)
+
+
+def _holds_main_text(el: HtmlElement, body_chars: int) -> bool:
+    """Whether a chrome-classed element is in fact the page's text (class="content hidden-print")."""
+    if el.tag in S.CHROME_TAGS or el.get("role") in ("navigation", "contentinfo"):
+        return False
+    chars = len(el.text_content())
+    return chars > 0.5 * body_chars and chars > 500 and _link_density(el) < 0.25
 
 
 def _drop(el: HtmlElement) -> None:
@@ -229,14 +246,31 @@ def title_segments(full: str) -> list[str]:
 TitleCandidate = tuple[int, HtmlElement, str]
 
 
+def fallback_title(root: HtmlElement, site_key: str | None) -> str | None:
+    """A title from metadata when no heading qualifies: og:title, else <title> minus the site."""
+    og = _meta(root, "og:title", "twitter:title")
+    if og and _key(og) != site_key:
+        return og
+    title_el = root.find(".//title")
+    full = normalize_space(title_el.text_content()) if title_el is not None else ""
+    if not full:
+        return None
+    pieces = TITLE_SEPARATORS_RE.split(full)
+    if site_key and len(pieces) > 1:
+        if _key(pieces[-1]) == site_key:
+            return full[: full.rfind(pieces[-1])].rstrip(" |–—-:»/").strip() or full
+        if _key(pieces[0]) == site_key:
+            return full[len(pieces[0]) :].lstrip(" |–—-:»/").strip() or full
+    return full
+
+
 def title_candidates(
-    root: HtmlElement, selector: str | None = None
+    root: HtmlElement, selector: str | None = None, hint: str | None = None
 ) -> tuple[list[TitleCandidate], str | None]:
     """Headings that may be the article's title, ranked (lower is better), and a fallback text."""
     refs, site_name = title_references(root)
     site_key = _key(site_name) if site_name else None
-    segments = [r for r in refs if not (site_key and _key(r) == site_key)]
-    fallback = max(segments, key=len) if segments else None
+    fallback = fallback_title(root, site_key)
     body = root.find("body")
     found: list[TitleCandidate] = []
     if selector:
@@ -248,6 +282,9 @@ def title_candidates(
         return found, fallback
     ref_keys = {_key(r) for r in refs if r}
     full_title = _key(refs[-1]) if refs else ""
+    # The listing's link text names the article: a heading equal to it (or to its
+    # untruncated form, when the listing cut it with "...") is the title.
+    hint_key = _key(hint.rstrip(".… ")) if hint and len(hint) >= 8 else None
 
     def usable(el: HtmlElement) -> str | None:
         text = normalize_space(el.text_content())
@@ -273,13 +310,15 @@ def title_candidates(
         if not text:
             continue
         key = _key(text)
-        if key in ref_keys:
+        if hint_key and (key == hint_key or len(hint_key) >= 20 and key.startswith(hint_key)):
+            found.append((1 if heading else 2, el, text))
+        elif key in ref_keys:
             # A heading (or a bold line on old pages) equal to <title> or one of its parts.
-            found.append((1 if heading else 3, el, text))
+            found.append((2 if heading else 4, el, text))
         elif heading and len(text) >= 12 and key in full_title:
-            found.append((2, el, text))
+            found.append((3, el, text))
         elif heading and not S.NON_ARTICLE_TITLE_RE.match(text):
-            rank = {"h1": 4, "h2": 5, "h3": 5}.get(el.tag, 6)
+            rank = {"h1": 5, "h2": 6, "h3": 6}.get(el.tag, 7)
             found.append((rank, el, text))
     return found, fallback
 
@@ -579,13 +618,15 @@ def extract_article(
     today: date | None = None,
     root: HtmlElement | None = None,
     encoding: str | None = None,
+    hints: ListingHints | None = None,
 ) -> Article:
     """Turn one page into an article record and say whether it is an article at all."""
     selectors = selectors or {}
+    hints = hints or ListingHints()
     if root is None:
         root, encoding = parse_document(html, header_charset)
     drop_noise(root)
-    candidates, fallback = title_candidates(root, selectors.get("title"))
+    candidates, fallback = title_candidates(root, selectors.get("title"), hint=hints.title)
     drop_chrome(root, keep=[el for _, el, _ in candidates])
     main = locate_main(root, selectors.get("body"))
     title_el, title = choose_title(candidates, fallback, main)
@@ -599,6 +640,8 @@ def extract_article(
                 break
     if published is None:
         published = find_published(root, url, title=title_el, main=main, today=today)
+    if published is None and hints.published:
+        published = (date.fromisoformat(hints.published), "listing")
     modified = find_modified(root, url, title=title_el, main=main, today=today)
     attachments = find_attachments(scope, url)
     attachment_titles = {_key(a["title"]) for a in attachments if a["title"]}

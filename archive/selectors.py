@@ -140,6 +140,8 @@ BOILERPLATE_LINE_RE = re.compile(
     r"drukuj|wydrukuj|wersja do druku|drukuj stronę|print|"
     r"wstecz|powrót|wróć|« ?wróć|powrót do listy|powrót do aktualności|wróć do listy|"
     r"udostępnij|udostępnij na facebooku|udostępnij:|podziel się|share|tweet|"
+    r"facebook|twitter|linkedin|wykop|e-?mail|wyślij|wyślij e-?mail|poleć znajomemu|"
+    r"następny artykuł|poprzedni artykuł|następny|poprzedni|"
     r"czytaj więcej|czytaj dalej|więcej|zobacz więcej|read more|"
     r"wersja kontrastowa|kontrast|wysoki kontrast|a ?a ?a|a\+|a-|"
     r"rozmiar czcionki|zmień rozmiar czcionki|"

@@ -15,6 +15,8 @@ class PageItem:
     header_charset: str | None
     fetched_at: str
     via: str  # listing, feed or sitemap: how the spider reached it
+    listing_title: str | None = None  # the link text on the listing
+    listing_date: str | None = None  # ISO date shown beside the link on the listing
 
 
 @dataclass

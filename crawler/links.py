@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from urllib.parse import parse_qsl, unquote, urljoin, urlsplit, urlunsplit
 
 import lxml.html
@@ -23,10 +24,19 @@ HtmlElement = lxml.html.HtmlElement
 
 
 @dataclass
+class ListingItem:
+    """One news item of a listing: its link, the link's text and the date shown beside it."""
+
+    url: str
+    title: str | None = None
+    published: date | None = None
+
+
+@dataclass
 class Listing:
     """Links found on one listing page."""
 
-    articles: list[str] = field(default_factory=list)
+    articles: list[ListingItem] = field(default_factory=list)
     pages: list[str] = field(default_factory=list)
     feeds: list[str] = field(default_factory=list)
     attachments: list[str] = field(default_factory=list)
@@ -121,6 +131,7 @@ def _taxonomy_label(a: HtmlElement) -> bool:
 
 def find_feeds(root: HtmlElement, base_url: str) -> list[str]:
     """RSS/Atom feeds a page declares with <link rel=alternate>."""
+    base_url = document_base(root, base_url)
     feeds = []
     for link in root.iterfind(".//link"):
         kind = (link.get("type") or "").lower()
@@ -133,41 +144,69 @@ def find_feeds(root: HtmlElement, base_url: str) -> list[str]:
 
 def find_contact_link(root: HtmlElement, base_url: str) -> str | None:
     """The page a site's menu links as "Kontakt", on the same host."""
+    base = document_base(root, base_url)
     for a in root.iter("a"):
         text = normalize_space(a.text_content())
-        href = a.get("href") or ""
-        if S.CONTACT_LINK_RE.match(text) and href and not href.startswith(("mailto:", "#")):
-            url = canonical_url(urljoin(base_url, href))
+        url = _link_target(a, base)
+        if url and S.CONTACT_LINK_RE.match(text):
             if same_origin(url, base_url) and not is_attachment_url(url):
                 return url
     return None
 
 
-def analyze_listing(root: HtmlElement, url: str) -> Listing:
-    """Split the links of a listing page into articles, further pages, feeds and files."""
-    listing = Listing(feeds=find_feeds(root, url))
+def document_base(root: HtmlElement, url: str) -> str:
+    """The URL relative links resolve against: <base href> when the page declares one."""
+    base = root.find(".//base")
+    href = base.get("href") if base is not None else None
+    return urljoin(url, href.strip()) if href and href.strip() else url
+
+
+def _link_target(a: HtmlElement, base: str) -> str | None:
+    """Absolute, canonical URL of a link, or None for mailto:, javascript: and anchors."""
+    href = (a.get("href") or "").strip()
+    if not href or href.startswith(("mailto:", "javascript:", "tel:", "#", "data:")):
+        return None
+    return canonical_url(urljoin(base, href))
+
+
+def find_pagination(root: HtmlElement, url: str) -> list[str]:
+    """Further pages of a listing: page-numbered variants of its URL and "Następna"-style links."""
+    base = document_base(root, url)
     here = canonical_url(url)
-    # Pagination lives in chrome-like containers too, so read it before cleaning.
+    pages: list[str] = []
     for a in root.iter("a"):
-        href = (a.get("href") or "").strip()
-        if not href or href.startswith(("mailto:", "javascript:", "tel:", "#")):
+        target = _link_target(a, base)
+        if target is None or target == here or not same_origin(target, url):
             continue
-        target = canonical_url(urljoin(url, href))
-        if target == here or not same_origin(target, url) or is_attachment_url(target):
+        if is_attachment_url(target):
             continue
         text = normalize_space(a.text_content() or a.get("title") or "")
+        ancestors = list(a.iterancestors())
         in_pager = any(
             S.PAGINATION_CLASS_RE.search(f"{p.get('class', '')} {p.get('id', '')}")
-            for p in a.iterancestors()
+            for p in ancestors
         )
+        # A "»" in a sidebar calendar or a menu is not the listing's pager.
+        in_sidebar = not in_pager and any(is_chrome(p) for p in ancestors)
         if page_variant(target, url) and (in_pager or S.PAGINATION_TEXT_RE.match(text) or not text):
-            listing.pages.append(target)
+            pages.append(target)
+        elif in_sidebar:
+            continue
         elif S.PAGINATION_TEXT_RE.match(text) and not text.isdigit():
             # "Starsze wiadomości »" on hand-written sites points to an unrelated file name.
             if not S.MENU_TEXT_RE.match(text):
-                listing.pages.append(target)
+                pages.append(target)
         elif in_pager and text.isdigit():
-            listing.pages.append(target)
+            pages.append(target)
+    return list(dict.fromkeys(pages))
+
+
+def analyze_listing(root: HtmlElement, url: str) -> Listing:
+    """Split the links of a listing page into articles, further pages, feeds and files."""
+    base = document_base(root, url)
+    here = canonical_url(url)
+    # Pagination lives in chrome-like containers (class "pagination"), so read it before cleaning.
+    listing = Listing(feeds=find_feeds(root, url), pages=find_pagination(root, url))
     pages = set(listing.pages)
 
     drop_noise(root)
@@ -177,10 +216,9 @@ def analyze_listing(root: HtmlElement, url: str) -> Listing:
         return listing
     groups: dict[str, list[tuple[str, str, HtmlElement]]] = defaultdict(list)
     for a in body.iter("a"):
-        href = (a.get("href") or "").strip()
-        if not href or href.startswith(("mailto:", "javascript:", "tel:", "#")):
+        target = _link_target(a, base)
+        if target is None:
             continue
-        target = canonical_url(urljoin(url, href))
         if is_attachment_url(target):
             listing.attachments.append(target)
             continue
@@ -202,34 +240,32 @@ def analyze_listing(root: HtmlElement, url: str) -> Listing:
 
     for sig, links in groups.items():
         groups[sig] = _primary_links(links)
-    chosen = _choose_article_groups(groups, body)
-    seen: set[str] = set()
-    for target in chosen:
-        if target not in seen:
-            seen.add(target)
-            listing.articles.append(target)
+    listing.articles = _choose_article_groups(groups)
     return listing
 
 
 def _choose_article_groups(
-    groups: dict[str, list[tuple[str, str, HtmlElement]]], body: HtmlElement
-) -> list[str]:
-    """Pick the repeated link groups that are news items, in page order."""
+    groups: dict[str, list[tuple[str, str, HtmlElement]]],
+) -> list[ListingItem]:
+    """Pick the repeated link groups that are news items, in page order, with title and date."""
     urls_at = _urls_by_ancestor([link for links in groups.values() for link in links])
     stats: dict[str, tuple[float, float]] = {}
     scored: list[tuple[float, str]] = []
+    item_date: dict[str, date] = {}
     for sig, links in groups.items():
         urls = {u for u, _, _ in links}
         # "Czytaj więcej" links say nothing about whether a group holds titles.
         texts = [t for _, t, _ in links if t and not S.READ_MORE_RE.match(t)]
         mean_len = sum(map(len, texts)) / len(texts) if texts else 0.0
-        dated = sum(
-            1
-            for url, _, a in links
-            if find_dates(normalize_space(_item_container(a, url, urls_at).text_content())[:600])
-        ) / len(links)
-        stats[sig] = (mean_len, dated)
-        scored.append((len(urls) * min(mean_len / 20, 2.0) * (1 + 2 * dated), sig))
+        dated = 0
+        for url, _, a in links:
+            container = _item_container(a, url, urls_at)
+            found = find_dates(normalize_space(container.text_content())[:600])
+            if found:
+                dated += 1
+                item_date.setdefault(url, found[0][0])
+        stats[sig] = (mean_len, dated / len(links))
+        scored.append((len(urls) * min(mean_len / 20, 2.0) * (1 + 2 * dated / len(links)), sig))
     if not scored:
         return []
     scored.sort(key=lambda pair: pair[0], reverse=True)
@@ -237,16 +273,24 @@ def _choose_article_groups(
     best_len = stats[best_sig][0]
     accepted = set()
     for _score, sig in scored:
-        mean_len, dated = stats[sig]
-        if sig == best_sig and (mean_len >= 12 or dated >= 0.5):
+        mean_len, dated_share = stats[sig]
+        if sig == best_sig and (mean_len >= 12 or dated_share >= 0.5):
             accepted.add(sig)
-        elif mean_len >= max(15.0, best_len / 2) and dated >= 0.5:
+        elif mean_len >= max(15.0, best_len / 2) and dated_share >= 0.5:
             accepted.add(sig)
     accepted_urls = {u for sig in accepted for u, _, _ in groups[sig]}
-    ordered: list[str] = []
+    titles: dict[str, str] = {}
     for links in groups.values():
-        ordered.extend(target for target, _, _ in links if target in accepted_urls)
-    return ordered
+        for target, text, _ in links:
+            if target in accepted_urls and not S.READ_MORE_RE.match(text):
+                if len(text) > len(titles.get(target, "")):
+                    titles[target] = text
+    items: dict[str, ListingItem] = {}
+    for links in groups.values():
+        for target, _, _ in links:
+            if target in accepted_urls and target not in items:
+                items[target] = ListingItem(target, titles.get(target), item_date.get(target))
+    return list(items.values())
 
 
 def sitemap_locations(xml: bytes) -> tuple[list[str], list[str]]:

@@ -19,9 +19,9 @@ FIXTURE_SITES = ROOT / "tests" / "fixtures" / "sites"
 DEMO_SITES = ROOT / "demo" / "sites"
 
 KIND_BY_SITE = {
-    "joomla-table": "regional-development-agency",
-    "wordpress-like": "regional-social-policy-centre",
-    "old-cms-1250": "voivodeship-labour-office",
+    "joomla-table": "county-labour-office",
+    "wordpress-like": "other",
+    "old-cms-1250": "municipal-social-welfare-centre",
     "small-town": "municipal-social-welfare-centre",
 }
 
@@ -73,9 +73,10 @@ news = ["{news}"]
 
 @pytest.fixture(scope="session")
 def fixture_sites() -> Iterator[dict[str, ServedSite]]:
-    """Every fixture site under tests/fixtures/sites, each on its own port."""
+    """Every fixture site and demo site, each on its own port."""
     served: dict[str, ServedSite] = {}
-    for site_dir in sorted(p for p in FIXTURE_SITES.iterdir() if p.is_dir()):
+    site_dirs = [p for root in (FIXTURE_SITES, DEMO_SITES) for p in root.iterdir() if p.is_dir()]
+    for site_dir in sorted(site_dirs):
         expected = json.loads((site_dir / "expected.json").read_text(encoding="utf-8"))
         served[site_dir.name] = ServedSite(site_dir.name, serve_site(site_dir), expected)
     yield served

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 import sqlite_utils
 
 from archive.encoding import has_mojibake
-from tests.conftest import ServedSite, kronika, write_sources
+from tests.conftest import ROOT, ServedSite, kronika, write_sources
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +46,15 @@ def test_crawl_succeeds_and_reports(crawled: dict) -> None:
         assert name in first.stderr  # progress lines
 
 
-SITES = ["joomla-table", "wordpress-like", "old-cms-1250", "small-town"]
+SITES = [
+    "joomla-table",
+    "wordpress-like",
+    "old-cms-1250",
+    "small-town",
+    "darr-demo",
+    "mops-demo",
+    "rops-demo",
+]
 
 
 @pytest.mark.parametrize("name", SITES)
@@ -149,3 +160,23 @@ def test_unreachable_host_fails_that_source_only(tmp_path: Path, fixture_sites) 
     assert db["articles"].count == len(good.expected["articles"])
     statuses = {r["source_id"]: r["status"] for r in db["crawl_runs"].rows}
     assert statuses == {"small-town": "ok", "dead": "failed"}
+
+
+def test_scrapy_crawl_command(tmp_path: Path, fixture_sites) -> None:
+    """`scrapy crawl news -a source=ID` runs the same spider and pipeline."""
+    site = fixture_sites["small-town"]
+    sources = write_sources(tmp_path / "s.toml", [site])
+    db_path = tmp_path / "scrapy.db"
+    result = subprocess.run(
+        [
+            sys.executable, "-m", "scrapy", "crawl", "news",
+            "-a", "source=small-town", "-a", f"sources={sources}",
+            "-s", f"KRONIKA_DB={db_path}", "-s", "LOG_LEVEL=WARNING",
+        ],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    db = sqlite_utils.Database(db_path)
+    assert db["articles"].count == len(site.expected["articles"])
+    assert db["crawl_runs"].count == 1

@@ -173,8 +173,14 @@ class NewsSpider(scrapy.Spider):
             request = self._request(feed, self.parse_feed)
             if request:
                 yield request
-        for url in listing.articles:
-            request = self._request(url, self.parse_article, via="listing")
+        for item in listing.articles:
+            request = self._request(
+                item.url,
+                self.parse_article,
+                via="listing",
+                listing_title=item.title,
+                listing_date=item.published.isoformat() if item.published else None,
+            )
             if request:
                 yield request
         for url in listing.pages:
@@ -237,6 +243,8 @@ class NewsSpider(scrapy.Spider):
             header_charset=header_charset(response),
             fetched_at=utc_now(),
             via=response.meta.get("via", "listing"),
+            listing_title=response.meta.get("listing_title"),
+            listing_date=response.meta.get("listing_date"),
         )
 
     def on_error(self, failure: Failure) -> None:

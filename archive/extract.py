@@ -175,7 +175,7 @@ def drop_chrome(root: HtmlElement, keep: list[HtmlElement] | None = None) -> Non
 
 
 def _holds_main_text(el: HtmlElement, body_chars: int) -> bool:
-    """Whether a chrome-classed element is in fact the page's text (class="content hidden-print")."""
+    """Whether a chrome-classed element is really the page text (class="content hidden-print")."""
     if el.tag in S.CHROME_TAGS or el.get("role") in ("navigation", "contentinfo"):
         return False
     chars = len(el.text_content())

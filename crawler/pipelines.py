@@ -107,7 +107,11 @@ class ArchivePipeline:
             status = "partial"
         else:
             status = "ok"
-        summary = "; ".join(f"{url}: {reason}" for url, reason in spider.errors[:5])
+        summary = None
+        if spider.errors:
+            url, reason = spider.errors[0]
+            more = f" and {errors - 1} more error(s)" if errors > 1 else ""
+            summary = f"{reason} ({url}){more}"
         finish_run(
             self.db,
             spider.run_id,
@@ -119,7 +123,7 @@ class ArchivePipeline:
                 "articles_updated": self.counts["updated"],
                 "articles_unchanged": self.counts["unchanged"],
                 "errors": errors,
-                "error_summary": summary or None,
+                "error_summary": summary,
             },
         )
         progress.info(

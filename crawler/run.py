@@ -62,6 +62,10 @@ def run_crawl(
     base.set("LOG_LEVEL", log_level, priority="cmdline")
     if log_file:
         base.set("LOG_FILE", log_file, priority="cmdline")
+    elif log_level not in ("DEBUG", "INFO"):
+        # Without --verbose, stderr carries Kronika's progress lines only: failures are
+        # reported per source there, not as Scrapy tracebacks.
+        base.set("LOG_ENABLED", False, priority="cmdline")
     process = CrawlerProcess(base)
     for index, source in enumerate(sources):
         # The first crawler installs the reactor, as CrawlerProcess does for its own.

@@ -269,20 +269,16 @@ def news_prefix(url: str) -> str | None:
 
 def describe_failure(failure: Failure) -> str:
     """One line saying why a request failed."""
+    from scrapy import exceptions as scrapy_errors
     from scrapy.spidermiddlewares.httperror import HttpError
-    from twisted.internet.error import (
-        ConnectionRefusedError,
-        DNSLookupError,
-        TCPTimedOutError,
-        TimeoutError,
-    )
+    from twisted.internet import error as tx
 
     if failure.check(HttpError):
         return f"HTTP {failure.value.response.status}"
-    if failure.check(DNSLookupError):
+    if failure.check(scrapy_errors.CannotResolveHostError, tx.DNSLookupError):
         return "host unreachable: DNS lookup failed"
-    if failure.check(ConnectionRefusedError):
+    if failure.check(scrapy_errors.DownloadConnectionRefusedError, tx.ConnectionRefusedError):
         return "host unreachable: connection refused"
-    if failure.check(TimeoutError, TCPTimedOutError):
+    if failure.check(scrapy_errors.DownloadTimeoutError, tx.TimeoutError, tx.TCPTimedOutError):
         return "host unreachable: timed out"
     return f"{failure.type.__name__}: {failure.getErrorMessage()}"[:300]

@@ -51,6 +51,7 @@ SITES = [
     "wordpress-like",
     "old-cms-1250",
     "small-town",
+    "feeds-sitemap",  # one article on the listing, two more only in RSS, one only in the sitemap
     "darr-demo",
     "mops-demo",
     "rops-demo",

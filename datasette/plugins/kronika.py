@@ -131,6 +131,10 @@ async def article_context(datasette, database: str, url: str) -> dict | None:
     article = dict(row)
     body = (article.get("body") or "").replace("\r\n", "\n")
     article["paragraphs"] = [p.strip() for p in _PARAGRAPH_BREAK.split(body) if p.strip()]
+    lead = " ".join((article.get("lead") or "").split())
+    if lead and article["paragraphs"] and " ".join(article["paragraphs"][0].split()) == lead:
+        # The lead is the body's first paragraph: show it once, in bold.
+        article["paragraphs"] = article["paragraphs"][1:]
     article["attachment_list"] = _attachments(article.get("attachments"))
     article["href"] = safe_url(article.get("url"))
     article["source_path"] = (

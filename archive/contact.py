@@ -227,6 +227,7 @@ _TEL_RE = re.compile(
 )
 _EXTENSION_RE = re.compile(r"\s*(?:wew\.?|w\.|ext\.?)\s*\d+.*$", re.IGNORECASE)
 
+_FULL_DATE_RE = re.compile(r"\b\d{1,2}([./-])\d{1,2}\1\d{4}\b|\b\d{4}-\d{2}-\d{2}\b")
 _HOURS_LABEL_RE = re.compile(
     r"(?:godziny|godz\.)\s+(?:pracy|urzędowania|urzedowania|otwarcia|przyjęć|przyjmowania"
     r"|obsługi\s+klient[aó]w?)(?:\s+[\w.]+){0,2}?\s*:?|(?<![a-z])czynn[eya](?![a-z])\s*:?",
@@ -426,7 +427,9 @@ def _parse_hours(text: str) -> str | None:
         if rest and _TIME_RE.search(rest):
             collected.append(rest)
         for following in lines[index + 1 : index + 5]:
-            if not _TIME_RE.search(following) or _OTHER_LABEL_RE.search(following):
+            # "Ostatnia aktualizacja: 25.02.2015" is a date, not a time of day.
+            undated = _FULL_DATE_RE.sub("", following)
+            if not _TIME_RE.search(undated) or _OTHER_LABEL_RE.search(following):
                 break
             if len(following) > 100:
                 break

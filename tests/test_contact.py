@@ -191,3 +191,14 @@ def test_street_keeps_premises_number() -> None:
     assert contact.street == "ul. Piłsudskiego 40 lok. 3"
     assert (contact.postal_code, contact.city) == ("08-110", "Siedlce")
     assert contact.phones == ["+48256321400", "+48512340780"]
+
+
+def test_hours_stop_before_a_dated_line() -> None:
+    page = html.fromstring(
+        "<html><body><div id='stopka'><p>GOPS, ul. Szkolna 3, 46-320 Jodłowice<br>"
+        "Ośrodek czynny od poniedziałku do piątku w godz. 7.00-15.00</p>"
+        "<p>Ostatnia aktualizacja: 25.02.2015</p></div></body></html>"
+    )
+    assert extract_contact(page, "http://gops.example.pl/").hours == (
+        "od poniedziałku do piątku w godz. 7.00-15.00"
+    )

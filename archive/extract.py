@@ -292,7 +292,7 @@ def title_candidates(
             return None
         if site_key and _key(text) == site_key:
             return None
-        if S.MENU_TEXT_RE.match(text):
+        if S.MENU_TEXT_RE.match(text) and el.tag != "h1":
             return None
         return text
 
@@ -317,7 +317,7 @@ def title_candidates(
             found.append((2 if heading else 4, el, text))
         elif heading and len(text) >= 12 and key in full_title:
             found.append((3, el, text))
-        elif heading and not S.NON_ARTICLE_TITLE_RE.match(text):
+        elif heading and (el.tag == "h1" or not S.NON_ARTICLE_TITLE_RE.match(text)):
             rank = {"h1": 5, "h2": 6, "h3": 6}.get(el.tag, 7)
             found.append((rank, el, text))
     return found, fallback
@@ -561,6 +561,32 @@ def find_attachments(scope: HtmlElement | None, base_url: str) -> list[dict[str,
     return found
 
 
+ATTACHMENT_NOTE_RE = re.compile(
+    r"^[\s(\[,;:–-]*(?:(?:pdf|docx?|odt|rtf|xlsx?|ods|pptx?|zip|plik|rozmiar|format)\b[\s,:.]*)*"
+    r"(?:\d+(?:[.,]\d+)?\s*(?:[kmg]i?b|bajt\w*))?[\s)\],;.–-]*$",
+    re.I,
+)
+
+
+def drop_attachment_lines(main: HtmlElement, urls: set[str], base_url: str) -> None:
+    """Remove list items and lines that only hold an attachment link and its size."""
+    for a in list(main.iter("a")):
+        href = (a.get("href") or "").strip()
+        if not href or urljoin(base_url, href).split("#", 1)[0] not in urls:
+            continue
+        line = a.getparent()
+        if line is None:
+            continue
+        rest = normalize_space(line.text_content()).replace(normalize_space(a.text_content()), "")
+        if line.tag in ("li", "p", "div", "td", "span", "dd") and ATTACHMENT_NOTE_RE.match(rest):
+            if line is not main:
+                _drop(line)
+                continue
+        if ATTACHMENT_NOTE_RE.match(normalize_space(a.tail or "")):
+            a.tail = None
+            _drop(a)
+
+
 def find_lead(scope: HtmlElement | None, body: str, root: HtmlElement) -> str | None:
     """The article's lead: a marked intro element, else the first paragraph if it is short."""
     if scope is not None:
@@ -645,6 +671,8 @@ def extract_article(
     modified = find_modified(root, url, title=title_el, main=main, today=today)
     attachments = find_attachments(scope, url)
     attachment_titles = {_key(a["title"]) for a in attachments if a["title"]}
+    if main is not None:
+        drop_attachment_lines(main, {a["url"] for a in attachments}, url)
     inside = title_el is not None and main is not None and main in title_el.iterancestors()
     text = element_text(main, start_after=title_el if inside else None) if main is not None else ""
     body = clean_body(text, title, attachment_titles)

@@ -28,6 +28,7 @@ ENCODINGS = {
     "wordpress-like": "utf-8",
     "old-cms-1250": "cp1250",
     "small-town": "utf-8",
+    "feeds-sitemap": "utf-8",
     "darr-demo": "iso-8859-2",
     "mops-demo": "cp1250",
     "rops-demo": "utf-8",
@@ -245,8 +246,9 @@ def test_serve_sites_fixed_ports_in_sorted_order() -> None:
 def test_serve_sites_random_ports_and_context_manager() -> None:
     servers = serve_sites(FIXTURE_SITES)
     try:
-        assert sorted(servers) == ["joomla-table", "old-cms-1250", "small-town", "wordpress-like"]
-        assert len({s.port for s in servers.values()}) == 4
+        names = sorted(p.name for p in FIXTURE_SITES.iterdir() if p.is_dir())
+        assert sorted(servers) == names
+        assert len({s.port for s in servers.values()}) == len(names)
     finally:
         for server in servers.values():
             server.stop()
@@ -328,7 +330,8 @@ def test_attachments_are_real_files(name: str) -> None:
 # expected.json agrees with what is served
 
 
-@pytest.mark.parametrize("name", sorted(ENCODINGS))
+# feeds-sitemap hides articles from its listing on purpose (they come from RSS and the sitemap).
+@pytest.mark.parametrize("name", sorted(set(ENCODINGS) - {"feeds-sitemap"}))
 def test_expected_json_is_consistent(servers, name: str) -> None:
     server = servers[name]
     expected = expected_of(name)

@@ -153,6 +153,9 @@ def _linear_text(block: HtmlElement) -> str:
         is_block = el.tag in _BLOCK_TAGS or el.tag == "br"
         if is_block:
             parts.append("\n")
+        if el.tag == "img" and _ICON_LABEL_RE.match(el.get("alt") or ""):
+            # Joomla's contact page labels numbers with icons: <img alt="Fax: ">.
+            parts.append(" " + el.get("alt", "") + " ")
         parts.append(el.text or "")
         for child in el:
             walk(child)
@@ -184,7 +187,10 @@ _LOWER = "a-ząćęłńóśźż"
 _WORD = f"{_UPPER}{_LOWER}"
 
 _AT = r"(?:\s*(?:\(|\[|\{|<)\s*(?:at|małpa|malpa|@)\s*(?:\)|\]|\}|>)\s*|\s+(?:at|małpa|malpa)\s+|@)"
-_DOT = r"(?:\s*(?:\(|\[|\{|<)\s*(?:dot|kropka|\.)\s*(?:\)|\]|\}|>)\s*|\s+(?:dot|kropka)\s+|\.)"
+_DOT = (
+    r"(?:\s*(?:\(|\[|\{|<)\s*(?:dot|kropka|\.)\s*(?:\)|\]|\}|>)\s*|\s+(?:dot|kropka)\s+|"
+    r"\s+\.\s+|\.)"
+)
 _EMAIL_RE = re.compile(
     rf"(?<![\w.+-])([\w.+-]+){_AT}([\w-]+(?:{_DOT}[\w-]+)*{_DOT}[a-z]{{2,12}})(?![\w-])",
     re.IGNORECASE,
@@ -216,6 +222,10 @@ _BARE_STREET_RE = re.compile(
     rf"(?:\s?/\s?\d+[A-Za-z]?)?{_UNIT})\s*,?\s*$"
 )
 
+_ICON_LABEL_RE = re.compile(
+    r"\s*(?:tel\.?|telefon|fax|faks|tel\.?/fax|e-?mail|adres|komórka|tel\. kom\.?)\s*:?\s*$", re.I
+)
+_LOCAL_RE = re.compile(r"\d{3}[ -]?\d{2}[ -]?\d{2}")
 _PHONE_RUN_RE = re.compile(r"[+(\d][\d \t()+\-./]{5,30}\d")
 _FAX_BOTH_RE = re.compile(
     r"tel(?:efon)?\.?\s*(?:/|\\|i|oraz|-|,)\s*fax|fax\s*(?:/|\\|i|oraz|-|,)\s*tel", re.IGNORECASE
@@ -305,6 +315,9 @@ def _to_e164(candidate: str) -> str | None:
     """Parse one Polish phone number (extension dropped) to E.164, or None if invalid."""
     candidate = _EXTENSION_RE.sub("", candidate).strip()
     digits = _digits(candidate)
+    if len(digits) == 10 and digits.startswith("0") and not candidate.lstrip().startswith("+"):
+        # Pre-2005 trunk prefix: "(094) 347 28 10", "(0-75) 778 62 14".
+        candidate, digits = digits[1:], digits[1:]
     if len(digits) < 9 or len(digits) > 13:
         return None
     try:
@@ -359,11 +372,13 @@ def _parse_phones(text: str, skip: list[tuple[int, int]]) -> tuple[list[str], li
     faxes: list[str] = []
     offset = 0
     previous_line = ""
+    area = ""
     for line in text.split("\n"):
         line_start, offset = offset, offset + len(line) + 1
         # A label alone on the previous line ("Fax:") applies to this line's first number.
         kind = _label_kind(previous_line) if not re.search(r"\d", previous_line) else None
         cursor = 0
+        last_end = -1
         for m in _PHONE_RUN_RE.finditer(line):
             start = line_start + m.start()
             if any(a <= start < b for a, b in skip):
@@ -372,8 +387,15 @@ def _parse_phones(text: str, skip: list[tuple[int, int]]) -> tuple[list[str], li
             kind = label or kind
             cursor = m.end()
             numbers = _split_run(m.group(0))
+            between = line[last_end : m.start()] if last_end >= 0 else "x"
+            joined = re.fullmatch(r"\s*(?:,|;|i|lub|oraz)\s*", between)
+            if not numbers and area and joined and _LOCAL_RE.fullmatch(m.group(0).strip()):
+                # "(0-75) 778 62 14, 778 62 15": the second number shares the area code.
+                numbers = _split_run(area + _digits(m.group(0)))
             if not numbers:
                 continue
+            area = numbers[-1][3:5]
+            last_end = m.end()
             if kind in (None, "tel", "both"):
                 phones += numbers
             if kind in ("fax", "both"):

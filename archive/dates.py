@@ -638,7 +638,8 @@ def _near_title(title: HtmlElement, today: date) -> date | None:
     """Return a date from a date-classed element next to the title (same container)."""
     candidates: list[HtmlElement] = [title]
     node = title
-    for _ in range(2):
+    # Four levels: Joomla 1.5 puts the heading and td.createdate in sibling tables.
+    for _ in range(4):
         parent = node.getparent()
         if parent is None or _is_excluded(parent) and parent.tag != "header":
             break

@@ -116,7 +116,8 @@ def is_chrome(el: HtmlElement) -> bool:
     role = el.get("role", "")
     if role in ("navigation", "banner", "contentinfo", "complementary", "search"):
         return True
-    if _class_tokens(el) & S.CHROME_TOKENS:
+    tokens = _class_tokens(el)
+    if tokens & S.CHROME_TOKENS or any(t.startswith(S.CHROME_PREFIXES) for t in tokens):
         return True
     return bool(S.CHROME_CLASS_RE.search(f"{el.get('class', '')} {el.get('id', '')}"))
 
@@ -479,8 +480,9 @@ def is_boilerplate_line(line: str) -> bool:
     """Whether a line is interface text only ("Drukuj", "« powrót | drukuj", "A A A")."""
     if S.BOILERPLATE_LINE_RE.match(line):
         return True
-    parts = [p for p in re.split(r"\s*[|•·]\s*", line) if p.strip()]
-    return len(parts) > 1 and all(S.BOILERPLATE_LINE_RE.match(p) for p in parts)
+    parts = re.split(r"\s*[|•·]\s*", line)
+    words = [p for p in parts if p.strip()]
+    return len(parts) > 1 and bool(words) and all(S.BOILERPLATE_LINE_RE.match(p) for p in words)
 
 
 def clean_body(text: str, title: str | None, attachment_titles: set[str]) -> str:
@@ -666,7 +668,8 @@ def extract_article(
                 break
     if published is None:
         published = find_published(root, url, title=title_el, main=main, today=today)
-    if published is None and hints.published:
+    if hints.published and (published is None or published[1] in ("text", "url")):
+        # The date printed beside the link on the listing beats a date guessed from the text.
         published = (date.fromisoformat(hints.published), "listing")
     modified = find_modified(root, url, title=title_el, main=main, today=today)
     attachments = find_attachments(scope, url)
@@ -704,7 +707,7 @@ def classify(article: Article, scope: HtmlElement | None, url: str) -> tuple[boo
     if len(article.body) < 80:
         return False, "too little text"
     links, share = listing_signals(scope, url)
-    if links >= 4 and share > 0.3 or links >= 8 and share > 0.15:
+    if links >= 3 and share > 0.5 or links >= 4 and share > 0.3 or links >= 8 and share > 0.15:
         return False, f"listing page ({links} article-like links)"
     return True, ""
 

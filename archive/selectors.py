@@ -100,6 +100,26 @@ CHROME_TOKENS = frozenset(
     }
 )
 
+# Class/id tokens that mark chrome when a token starts with them ("relatedposts",
+# "sharedaddy", "breadcrumbs-wrap", "cookienotice", "widget_recent_entries").
+CHROME_PREFIXES = (
+    "related",
+    "share",
+    "social",
+    "breadcrumb",
+    "cookie",
+    "navig",
+    "navbar",
+    "sidebar",
+    "widget",
+    "footer",
+    "comment",
+    "pagination",
+    "newsletter",
+    "addtoany",
+    "wcag",
+)
+
 # Multi-token class names that mark chrome, matched on the whole class string.
 CHROME_CLASS_RE = re.compile(
     r"(?:^|[\s_-])(?:sr-only|visually-hidden|screen-reader|skip-link|site-header|"
@@ -139,6 +159,8 @@ BOILERPLATE_LINE_RE = re.compile(
     r"^\s*[«‹<]?\s*(?:"
     r"drukuj|wydrukuj|wersja do druku|drukuj stronę|print|"
     r"wstecz|powrót|wróć|« ?wróć|powrót do listy|powrót do aktualności|wróć do listy|"
+    r"wszystkie (?:aktualności|wiadomości|artykuły|wpisy)|więcej aktualności|"
+    r"zobacz wszystkie(?: aktualności)?|lista aktualności|"
     r"udostępnij|udostępnij na facebooku|udostępnij:|podziel się|share|tweet|"
     r"facebook|twitter|linkedin|wykop|e-?mail|wyślij|wyślij e-?mail|poleć znajomemu|"
     r"następny artykuł|poprzedni artykuł|następny|poprzedni|"
@@ -210,7 +232,7 @@ MENU_TEXT_RE = re.compile(
     r"o agencji|bip|biuletyn informacji publicznej|mapa strony|deklaracja dostępności|"
     r"dostępność|polityka prywatności|polityka cookies|rodo|ochrona danych osobowych|"
     r"klauzula informacyjna|regulamin|ogłoszenia|projekty|galeria|aktualności|"
-    r"archiwum|przetargi|zamówienia publiczne|kariera|praca|oferty pracy|"
+    r"przetargi|zamówienia publiczne|kariera|praca|oferty pracy|"
     r"english|en|pl|de|facebook|twitter|youtube|instagram|linkedin|rss)\s*$",
     re.I,
 )
@@ -220,9 +242,10 @@ CONTACT_LINK_RE = re.compile(r"^\s*(?:kontakt|kontakty|dane kontaktowe|contact)\
 
 # Link texts of pagination controls.
 PAGINATION_TEXT_RE = re.compile(
-    r"^\s*(?:\d{1,4}|następna(?: strona)?|następne|dalej|kolejna|starsze(?: wiadomości| wpisy| "
+    r"^\s*[«‹<]{0,2}\s*(?:\d{1,4}|następna(?: strona)?|następne|dalej|kolejna|starsze(?: wiadomości| wpisy| "
     r"aktualności| artykuły)?|wcześniejsze(?: wiadomości| wpisy)?|poprzednia(?: strona)?|"
     r"poprzednie|nowsze(?: wiadomości| wpisy)?|pierwsza|ostatnia|koniec|początek|next|"
+    r"archiwum(?: aktualności| wiadomości)?(?: (?:z )?\d{4}(?: r\.?)?)?|"
     r"previous|older(?: posts| entries)?|newer(?: posts| entries)?|[»«›‹>]{1,2}|[<]{1,2})"
     r"\s*[»«›‹>]{0,2}\s*$",
     re.I,

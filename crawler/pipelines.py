@@ -10,7 +10,7 @@ from scrapy import Spider
 from scrapy.crawler import Crawler
 
 from archive.contact import Contact, extract_contact, merge_contacts
-from archive.extract import extract_article, parse_document
+from archive.extract import ListingHints, extract_article, parse_document
 from archive.schema import open_db
 from archive.store import finish_run, save_article, save_contact, save_sources, start_run
 from crawler.items import ContactPageItem, PageItem
@@ -63,6 +63,7 @@ class ArchivePipeline:
             item.url,
             header_charset=item.header_charset,
             selectors=spider.source.selectors,
+            hints=ListingHints(title=item.listing_title, published=item.listing_date),
         )
         if article.is_article and not article.published and item.via != "listing":
             article.is_article, article.reason = False, "no publication date"

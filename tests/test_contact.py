@@ -202,3 +202,16 @@ def test_hours_stop_before_a_dated_line() -> None:
     assert extract_contact(page, "http://gops.example.pl/").hours == (
         "od poniedziałku do piątku w godz. 7.00-15.00"
     )
+
+
+def test_old_phone_forms_and_spaced_email() -> None:
+    page = html.fromstring(
+        "<html><body><footer><p>ul. Rynek 1, 59-900 Zawidów Śląski<br>"
+        "tel. (0-75) 778 62 14, 778 62 15, fax (094) 347 28 11<br>"
+        "e-mail: gops (at) wolkabagienna . pl, biuro [at] mops [dot] pl<br>"
+        "czynne pn.-pt. 8.00 - 16.00</p></footer></body></html>"
+    )
+    contact = extract_contact(page, "http://mops.example.pl/")
+    assert contact.phones == ["+48757786214", "+48757786215"]
+    assert contact.fax == ["+48943472811"]
+    assert contact.emails == ["gops@wolkabagienna.pl", "biuro@mops.pl"]

@@ -197,9 +197,15 @@ _EMAIL_RE = re.compile(
 )
 _DOT_RE = re.compile(_DOT, re.IGNORECASE)
 
-_NIP_RE = re.compile(r"\bNIP\b[^\d\n]{0,12}?((?:PL)?\s?\d[\d \-]{8,14}\d)", re.IGNORECASE)
-_REGON_RE = re.compile(r"\bREGON\b[^\d\n]{0,12}?(\d[\d \-]{6,18}\d)", re.IGNORECASE)
-_KRS_RE = re.compile(r"\bKRS\b[^\d\n]{0,12}?(\d[\d \-]{0,12}\d|\d)", re.IGNORECASE)
+_NIP_RE = re.compile(
+    r"\bNIP\b[^\d\n]{0,12}?(?:\n[^\d\n]{0,6})?((?:PL)?\s?\d[\d \-]{8,14}\d)", re.IGNORECASE
+)
+_REGON_RE = re.compile(
+    r"\bREGON\b[^\d\n]{0,12}?(?:\n[^\d\n]{0,6})?(\d[\d \-]{6,18}\d)", re.IGNORECASE
+)
+_KRS_RE = re.compile(
+    r"\bKRS\b[^\d\n]{0,12}?(?:\n[^\d\n]{0,6})?(\d[\d \-]{0,12}\d|\d)", re.IGNORECASE
+)
 _ACCOUNT_RE = re.compile(r"(?:PL)?\s?\d{2}(?:[ -]?\d{4}){6}")
 
 _POSTAL_RE = re.compile(
@@ -244,6 +250,11 @@ _HOURS_LABEL_RE = re.compile(
     re.IGNORECASE,
 )
 _TIME_RE = re.compile(r"\d{1,2}[.:]\d{2}|\b\d{1,2}\s*[-–]\s*\d{1,2}\b")
+_HOURS_CONTINUATION_RE = re.compile(
+    r"\s*(?:\d|pn|pon|wt|śr|sr|czw|cz|pt|pi[aą]|sob|nd|niedz|poniedzia|wtor|środ|sroda|czwart|"
+    r"sobot|w dni|od\s)",
+    re.IGNORECASE,
+)
 _DAY_RANGE_RE = re.compile(
     r"(?:pn|pon|poniedzia[lł]ek|poniedzia[lł]ku)\.?\s*(?:[-–]|do)\s*(?:pt|pi[aą]t(?:ek|ku)?)",
     re.IGNORECASE,
@@ -449,6 +460,9 @@ def _parse_hours(text: str) -> str | None:
         if rest and _TIME_RE.search(rest):
             collected.append(rest)
         for following in lines[index + 1 : index + 5]:
+            if not _HOURS_CONTINUATION_RE.match(following):
+                # "Kierownik przyjmuje w środy 10-14" is another schedule, not more hours.
+                break
             # "Ostatnia aktualizacja: 25.02.2015" is a date, not a time of day.
             undated = _FULL_DATE_RE.sub("", following)
             if not _TIME_RE.search(undated) or _OTHER_LABEL_RE.search(following):

@@ -242,8 +242,9 @@ CONTACT_LINK_RE = re.compile(r"^\s*(?:kontakt|kontakty|dane kontaktowe|contact)\
 
 # Link texts of pagination controls.
 PAGINATION_TEXT_RE = re.compile(
-    r"^\s*[«‹<]{0,2}\s*(?:\d{1,4}|następna(?: strona)?|następne|dalej|kolejna|starsze(?: wiadomości| wpisy| "
-    r"aktualności| artykuły)?|wcześniejsze(?: wiadomości| wpisy)?|poprzednia(?: strona)?|"
+    r"^\s*[«‹<]{0,2}\s*(?:\d{1,4}|następna(?: strona)?|następne|dalej|kolejna|"
+    r"starsze(?: wiadomości| wpisy| aktualności| artykuły)?|"
+    r"wcześniejsze(?: wiadomości| wpisy)?|poprzednia(?: strona)?|"
     r"poprzednie|nowsze(?: wiadomości| wpisy)?|pierwsza|ostatnia|koniec|początek|next|"
     r"archiwum(?: aktualności| wiadomości)?(?: (?:z )?\d{4}(?: r\.?)?)?|"
     r"previous|older(?: posts| entries)?|newer(?: posts| entries)?|[»«›‹>]{1,2}|[<]{1,2})"

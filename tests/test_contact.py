@@ -215,3 +215,22 @@ def test_old_phone_forms_and_spaced_email() -> None:
     assert contact.phones == ["+48757786214", "+48757786215"]
     assert contact.fax == ["+48943472811"]
     assert contact.emails == ["gops@wolkabagienna.pl", "biuro@mops.pl"]
+
+
+def test_contact_page_table_with_icon_labels_and_cells() -> None:
+    page = html.fromstring(
+        "<html><body><div id='content'><h1>Kontakt</h1><table>"
+        "<tr><td>Adres:</td><td>ul. Słowackiego 7<br>59-970 Zawidów Śląski</td></tr>"
+        "<tr><td><img src='tel.png' alt='Telefon: '></td><td>(094) 347 28 10</td></tr>"
+        "<tr><td><img src='fax.png' alt='Fax: '></td><td>(094) 347 28 11</td></tr>"
+        "<tr><td>REGON:</td><td>023156840</td></tr></table>"
+        "<p>Ośrodek czynny: pon.-pt. 7.30 - 15.30</p>"
+        "<p>Kierownik przyjmuje interesantów w środy w godz. 10.00 - 14.00</p>"
+        "</div></body></html>"
+    )
+    contact = extract_contact(page, "http://mops.example.pl/kontakt", contact_page=True)
+    assert contact.phones == ["+48943472810"]
+    assert contact.fax == ["+48943472811"]
+    assert contact.regon == "023156840"
+    assert contact.hours == "pon.-pt. 7.30 - 15.30"
+    assert (contact.postal_code, contact.city) == ("59-970", "Zawidów Śląski")

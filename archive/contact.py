@@ -99,7 +99,21 @@ def _main_content(root: HtmlElement) -> HtmlElement:
         if found:
             return found[0]
     body = root.find("body")
-    return body if body is not None else root
+    if body is None:
+        return root
+    # Old table layouts: start at the "Kontakt" heading and widen to the block holding an
+    # address, so side columns (emergency numbers, menus) stay out.
+    for el in body.iter("h1", "h2", "h3", "h4", "b", "strong", "font", "td", "div", "p", "span"):
+        if el.find(".//a") is not None or el.xpath("ancestor::a"):
+            continue
+        if not re.fullmatch(r"\s*kontakt\s*:?\s*", el.text_content() or "", re.IGNORECASE):
+            continue
+        for ancestor in el.iterancestors():
+            if ancestor is body:
+                break
+            if _POSTAL_CODE_RE.search(ancestor.text_content()):
+                return ancestor
+    return body
 
 
 def contact_blocks(root: HtmlElement, *, contact_page: bool = False) -> list[HtmlElement]:
@@ -231,6 +245,7 @@ _BARE_STREET_RE = re.compile(
 _ICON_LABEL_RE = re.compile(
     r"\s*(?:tel\.?|telefon|fax|faks|tel\.?/fax|e-?mail|adres|komórka|tel\. kom\.?)\s*:?\s*$", re.I
 )
+_POSTAL_CODE_RE = re.compile(r"(?<!\d)\d{2}-\d{3}(?!\d)")
 _LOCAL_RE = re.compile(r"\d{3}[ -]?\d{2}[ -]?\d{2}")
 _PHONE_RUN_RE = re.compile(r"[+(\d][\d \t()+\-./]{5,30}\d")
 _FAX_BOTH_RE = re.compile(

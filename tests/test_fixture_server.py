@@ -90,7 +90,7 @@ def expected_of(name: str) -> dict:
 
 
 def test_all_sites_present() -> None:
-    assert set(SITE_DIRS) == set(ENCODINGS)
+    assert set(ENCODINGS) <= set(SITE_DIRS)
     for name, path in SITE_DIRS.items():
         assert (path / "expected.json").is_file(), name
         assert (path / "robots.txt").is_file(), name

@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
@@ -250,6 +251,11 @@ class NewsSpider(scrapy.Spider):
     def on_error(self, failure: Failure) -> None:
         """Record a failed request; a failed listing counts against the source."""
         request = failure.request  # type: ignore[attr-defined]
+        if failure.check(IgnoreRequest):
+            # robots.txt said no (or another policy filter did): a decision, not a failure.
+            self.crawler.stats.inc_value("kronika/ignored")
+            progress.debug("%s: %s: %s", self.source.id, request.url, failure.getErrorMessage())
+            return
         reason = describe_failure(failure)
         self.errors.append((request.url, reason))
         self.crawler.stats.inc_value("kronika/errors")

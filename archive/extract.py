@@ -450,15 +450,11 @@ def element_text(el: HtmlElement, start_after: HtmlElement | None = None) -> str
             out.append("\n")
         elif block:
             out.append("\n\n" if tag not in ("li", "tr", "dt", "dd") else "\n")
-        if tag == "img":
-            pass
         out.append(node.text or "")
         for child in node:
             walk(child)
         if block:
             out.append("\n\n" if tag not in ("li", "tr", "dt", "dd", "td", "th") else "\n")
-        elif tag in ("td", "th"):
-            out.append(" ")
         out.append(node.tail or "")
 
     walk(el)

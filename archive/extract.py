@@ -122,14 +122,22 @@ def is_chrome(el: HtmlElement) -> bool:
     return bool(S.CHROME_CLASS_RE.search(f"{el.get('class', '')} {el.get('id', '')}"))
 
 
-def in_chrome(el: HtmlElement) -> bool:
-    """Whether an element sits inside page chrome or the page header."""
-    for ancestor in el.iterancestors():
-        if ancestor.tag in ("body", "html"):
-            break
-        if is_chrome(ancestor) or ancestor.tag == "header" and not _in_article(ancestor):
-            return True
-    return False
+def chrome_elements(body: HtmlElement) -> set[HtmlElement]:
+    """Every element that is chrome or sits inside chrome (one pass, parents first)."""
+    inside: set[HtmlElement] = set()
+    articles: set[HtmlElement] = set()
+    for el in body.iter():
+        # <body class="right-sidebar"> describes the layout, not the body as chrome.
+        if not isinstance(el.tag, str) or el is body:
+            continue
+        parent = el.getparent()
+        if parent in articles or el.tag in ("article", "main"):
+            articles.add(el)
+        if parent in inside or is_chrome(el):
+            inside.add(el)
+        elif el.tag == "header" and parent not in articles:
+            inside.add(el)
+    return inside
 
 
 def _in_article(el: HtmlElement) -> bool:
@@ -287,9 +295,13 @@ def title_candidates(
     # untruncated form, when the listing cut it with "...") is the title.
     hint_key = _key(hint.rstrip(".… ")) if hint and len(hint) >= 8 else None
 
+    chrome = chrome_elements(body)
+
     def usable(el: HtmlElement) -> str | None:
+        if el in chrome:
+            return None
         text = normalize_space(el.text_content())
-        if not (3 <= len(text) <= 300) or in_chrome(el) or is_chrome(el):
+        if not (3 <= len(text) <= 300):
             return None
         if site_key and _key(text) == site_key:
             return None
@@ -304,7 +316,8 @@ def title_candidates(
             el.tag in ("td", "div", "span", "p", "strong", "b", "a")
             and S.TITLE_CLASS_RE.search(el.get("class", "") + " " + el.get("id", ""))
         )
-        styled = el.tag in ("b", "strong", "font", "span", "div", "td", "p")
+        # A bold line or cell can be a title on old pages; a large container cannot.
+        styled = el.tag in ("b", "strong", "font", "span", "div", "td", "p") and len(el) <= 4
         if not heading and not styled:
             continue
         text = usable(el)

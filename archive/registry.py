@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import tomllib
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,7 +47,30 @@ SELECTOR_KEYS: frozenset[str] = frozenset({"title", "date", "body", "article_lin
 REQUIRED_KEYS: tuple[str, ...] = ("id", "name", "kind", "region", "homepage", "news")
 OPTIONAL_KEYS: tuple[str, ...] = ("contact", "selectors", "verified", "delay")
 
-ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+KIND_RE = re.compile(r"^[a-z][a-z0-9-]*$")
+
+
+def _fold(text: str) -> str:
+    """Lowercase without Polish diacritics, for lenient voivodeship matching."""
+    return (
+        unicodedata.normalize("NFKD", text.lower().replace("ł", "l"))
+        .encode("ascii", "ignore")
+        .decode()
+    )
+
+
+def canonical_region(value: object) -> str | None:
+    """The voivodeship's canonical name for 'Dolnośląskie', 'dolnoslaskie', ..., else None."""
+    if not isinstance(value, str):
+        return None
+    folded = _fold(value.strip()).removeprefix("wojewodztwo ")
+    for region in REGIONS:
+        if _fold(region) == folded:
+            return region
+    return None
+
+
 _HEADER_RE = re.compile(r"^\s*\[\[\s*source\s*\]\]\s*(#.*)?$")
 _TABLE_RE = re.compile(r"^\s*\[")
 _TOML_LINE_RE = re.compile(r"at line (\d+)")
@@ -182,16 +206,21 @@ def _check_source(raw: Mapping[str, Any], header: int, lines: list[str], path: s
             raise fail(None, f"missing required key {key!r}")
 
     if not isinstance(sid, str) or not ID_RE.match(sid):
-        raise fail("id", "'id' must match ^[a-z0-9][a-z0-9-]*$")
+        raise fail("id", "'id' must match ^[a-z0-9][a-z0-9_-]*$")
     name = raw["name"]
     if not isinstance(name, str) or not name.strip():
         raise fail("name", "'name' must be a non-empty string")
     kind = raw["kind"]
-    if kind not in KINDS:
-        raise fail("kind", f"'kind' must be one of {', '.join(sorted(KINDS))}, not {kind!r}")
-    region = raw["region"]
-    if region not in REGIONS:
-        raise fail("region", f"'region' must be a voivodeship in lowercase Polish, not {region!r}")
+    if not isinstance(kind, str) or not KIND_RE.match(kind):
+        # Kinds are an open list (KINDS names the usual ones); a slug is all that is required.
+        raise fail(
+            "kind", f"'kind' must be a slug such as {', '.join(sorted(KINDS))}, not {kind!r}"
+        )
+    region = canonical_region(raw["region"])
+    if region is None:
+        raise fail(
+            "region", f"'region' must be a voivodeship (e.g. 'dolnośląskie'), not {raw['region']!r}"
+        )
     homepage = raw["homepage"]
     if not _is_http_url(homepage):
         raise fail("homepage", "'homepage' must be an http(s) URL")

@@ -180,12 +180,25 @@ def test_selectors_value_not_string(tmp_path: Path) -> None:
 
 
 def test_bad_region(tmp_path: Path) -> None:
-    text = GOOD.replace('"mazowieckie"', '"Mazowieckie"')
-    assert_at(tmp_path, text, 5, "'region'", "'Mazowieckie'")
+    text = GOOD.replace('"mazowieckie"', '"Mazowsze"')
+    assert_at(tmp_path, text, 5, "'region'", "'Mazowsze'")
+
+
+def test_region_spelling_is_lenient(tmp_path: Path) -> None:
+    for spelling in ("Mazowieckie", "województwo mazowieckie", "MAZOWIECKIE"):
+        path = tmp_path / "sources.toml"
+        path.write_text(GOOD.replace('"mazowieckie"', f'"{spelling}"'), encoding="utf-8")
+        assert load_sources(path)[0].region == "mazowieckie"
+    path.write_text(
+        GOOD.replace('"mazowieckie"', '"dolnoslaskie"').replace('"other"', '"county-office"'),
+        encoding="utf-8",
+    )
+    source = load_sources(path)[0]
+    assert (source.region, source.kind) == ("dolnośląskie", "county-office")
 
 
 def test_bad_kind(tmp_path: Path) -> None:
-    text = GOOD.replace('kind = "other"', 'kind = "ngo"')
+    text = GOOD.replace('kind = "other"', 'kind = "Ośrodek pomocy"')
     assert_at(tmp_path, text, 4, "'kind'")
 
 

@@ -148,6 +148,9 @@ def drop_noise(root: HtmlElement) -> None:
     """Remove scripts, styles, forms and comments; JSON-LD stays for date detection."""
     for el in list(root.iter(etree.Comment, etree.ProcessingInstruction)):
         _drop(el)
+    for br in root.iter("br"):
+        # text_content() glues "Tytuł<br>ciąg dalszy" into one word; a space keeps them apart.
+        br.tail = " " + (br.tail or "")
     for el in list(root.iter("a")):
         # "javascript:history.back()" and print links are interface, never content.
         if (el.get("href") or "").strip().lower().startswith("javascript:"):

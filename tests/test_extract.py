@@ -113,3 +113,14 @@ def test_listing_and_contact_pages_are_not_articles() -> None:
     do kontaktu telefonicznego i osobistego w godzinach pracy Ośrodka.</p></body></html>"""
     result = extract_article(contact, "http://x.example.pl/kontakt")
     assert not result.is_article and "non-article" in result.reason
+
+
+def test_line_break_inside_a_heading_keeps_words_apart() -> None:
+    page = (
+        "<html><body><h1>Konferencja<br>w Toruniu</h1><p>Data publikacji: 12.03.2015</p><p>"
+        + "Tekst artykułu o konferencji regionalnej, który jest dość długi. " * 5
+        + "</p></body></html>"
+    )
+    article = extract_article(page, "http://rops.example.pl/a")
+    assert article.title == "Konferencja w Toruniu"
+    assert article.published == "2015-03-12"

@@ -704,7 +704,7 @@ def extract_article(
         attachments=attachments,
         encoding=encoding or "unicode",
     )
-    article.is_article, article.reason = classify(article, scope, url)
+    article.is_article, article.reason = classify(article, main, url)
     return article
 
 

@@ -201,10 +201,49 @@ def find_pagination(root: HtmlElement, url: str) -> list[str]:
     return list(dict.fromkeys(pages))
 
 
-def analyze_listing(root: HtmlElement, url: str) -> Listing:
-    """Split the links of a listing page into articles, further pages, feeds and files."""
+def _selected_links(root: HtmlElement, selector: str, base: str) -> list[tuple[str, str]]:
+    """(URL, text) of links matched by a CSS selector, or found inside what it matches."""
+    found: list[tuple[str, str]] = []
+    for el in root.cssselect(selector):
+        for a in [el] if el.tag == "a" else el.iter("a"):
+            target = _link_target(a, base)
+            if target:
+                found.append((target, normalize_space(a.text_content())))
+    return found
+
+
+def analyze_listing(
+    root: HtmlElement, url: str, selectors: dict[str, str] | None = None
+) -> Listing:
+    """Split the links of a listing page into articles, further pages, feeds and files.
+
+    A source's `article_links` / `next_page` selectors, when the registry gives them, replace
+    the generic link grouping and pagination detection.
+    """
     base = document_base(root, url)
     here = canonical_url(url)
+    selectors = selectors or {}
+    if selectors.get("article_links") or selectors.get("next_page"):
+        listing = Listing(feeds=find_feeds(root, url))
+        if selectors.get("next_page"):
+            listing.pages = [u for u, _ in _selected_links(root, selectors["next_page"], base)]
+        else:
+            listing.pages = find_pagination(root, url)
+        if selectors.get("article_links"):
+            items = _selected_links(root, selectors["article_links"], base)
+            titles: dict[str, str] = {}
+            for target, text in items:
+                if not S.READ_MORE_RE.match(text) and len(text) > len(titles.get(target, "")):
+                    titles[target] = text
+            listing.articles = [
+                ListingItem(target, titles.get(target))
+                for target in dict.fromkeys(t for t, _ in items)
+                if same_origin(target, url) and not is_attachment_url(target)
+            ]
+            return listing
+        generic = analyze_listing(root, url)
+        listing.articles = generic.articles
+        return listing
     # Pagination lives in chrome-like containers (class "pagination"), so read it before cleaning.
     listing = Listing(feeds=find_feeds(root, url), pages=find_pagination(root, url))
     pages = set(listing.pages)

@@ -68,7 +68,6 @@ class NewsSpider(scrapy.Spider):
             {urlsplit(u).hostname or "" for u in (source.homepage, *source.news)} - {""}
         )
         self.errors: list[tuple[str, str]] = []
-        self.listing_failures = 0
         self.listing_successes = 0
         self.listing_pages: dict[str, int] = {}
         self.contact_requested = bool(source.contact)
@@ -162,7 +161,7 @@ class NewsSpider(scrapy.Spider):
                 if request:
                     request.meta["dont_obey_robotstxt"] = True
                     yield request
-        listing = analyze_listing(root, response.url)
+        listing = analyze_listing(root, response.url, self.source.selectors)
         progress.debug(
             "%s: listing %s: %d articles, %d pages",
             self.source.id,
@@ -259,8 +258,6 @@ class NewsSpider(scrapy.Spider):
         reason = describe_failure(failure)
         self.errors.append((request.url, reason))
         self.crawler.stats.inc_value("kronika/errors")
-        if request.callback == self.parse_listing:
-            self.listing_failures += 1
         progress.warning("%s: %s: %s", self.source.id, request.url, reason)
 
 

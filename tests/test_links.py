@@ -18,7 +18,8 @@ LISTING = """<html><head><link rel="alternate" type="application/rss+xml" href="
  <div class="wpis"><h2><a href="/a/3">Szkolenie dla pracowników socjalnych z powiatu</a></h2>
   <span>01.03.2015</span></div>
 </div>
-<div class="pagination"><a href="/aktualnosci?page=2">2</a> <a href="/aktualnosci?page=2">»</a></div>
+<div class="pagination"><a href="/aktualnosci?page=2">2</a>
+ <a href="/aktualnosci?page=2">»</a></div>
 <aside><h3>Kalendarz</h3><a href="/kalendarz?m=4">»</a></aside>
 </body></html>"""
 

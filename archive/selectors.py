@@ -260,7 +260,19 @@ PAGINATION_CLASS_RE = re.compile(
 
 # Query parameters and path forms that number listing pages.
 PAGE_PARAMS = frozenset(
-    {"start", "page", "strona", "pg", "limitstart", "paged", "offset", "str", "pn", "pagenum"}
+    {
+        "start",
+        "page",
+        "strona",
+        "pg",
+        "limitstart",
+        "limit",
+        "paged",
+        "offset",
+        "str",
+        "pn",
+        "pagenum",
+    }
 )
 PAGE_PATH_RE = re.compile(r"(?:/page/\d+/?$|/strona[-/]\d+/?$|[,_-]\d{1,4}(?=\.[a-z]{2,5}$))", re.I)
 

@@ -182,9 +182,10 @@ def find_pagination(root: HtmlElement, url: str) -> list[str]:
             continue
         text = normalize_space(a.text_content() or a.get("title") or "")
         ancestors = list(a.iterancestors())
+        # Joomla 1.0 puts class="pagenav" on the link itself.
         in_pager = any(
             S.PAGINATION_CLASS_RE.search(f"{p.get('class', '')} {p.get('id', '')}")
-            for p in ancestors
+            for p in [a, *ancestors]
         )
         # A "»" in a sidebar calendar or a menu is not the listing's pager.
         in_sidebar = not in_pager and any(is_chrome(p) for p in ancestors)

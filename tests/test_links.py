@@ -48,6 +48,10 @@ def test_generic_listing() -> None:
         ("http://x.pl/aktualnosci/page/2/", "http://x.pl/aktualnosci/"),
         ("http://x.pl/aktualnosci,2.html", "http://x.pl/aktualnosci,1.html"),
         ("http://x.pl/news.php?strona=2&kat=1", "http://x.pl/news.php?kat=1"),
+        (
+            "http://x.pl/index.php?option=com_content&task=blogcategory&id=5&limit=5&limitstart=5",
+            "http://x.pl/index.php?option=com_content&task=blogcategory&id=5",
+        ),
     ],
 )
 def test_page_variants(url: str, listing_url: str) -> None:

@@ -497,6 +497,25 @@ def is_boilerplate_line(line: str) -> bool:
     return len(parts) > 1 and bool(words) and all(S.BOILERPLATE_LINE_RE.match(p) for p in words)
 
 
+def trim_footer(paragraphs: list[str]) -> list[str]:
+    """Drop a contact footer (address, phones, NIP, hours) left at the end of the body."""
+    lines = [(i, line) for i, p in enumerate(paragraphs) for line in p.split("\n")]
+    cut = len(lines)
+    while cut and S.FOOTER_LINE_RE.match(lines[cut - 1][1]) and len(lines[cut - 1][1]) < 160:
+        cut -= 1
+    if cut == len(lines):
+        return paragraphs
+    while cut and len(lines[cut - 1][1]) < 100 and not lines[cut - 1][1].endswith((".", "!", "?")):
+        # The institution's name heads the block: "Gminny Ośrodek Pomocy Społecznej w ...".
+        if not S.INSTITUTION_LINE_RE.search(lines[cut - 1][1]):
+            break
+        cut -= 1
+    kept: dict[int, list[str]] = {}
+    for index, line in lines[:cut]:
+        kept.setdefault(index, []).append(line)
+    return ["\n".join(kept[i]) for i in sorted(kept)]
+
+
 def clean_body(text: str, title: str | None, attachment_titles: set[str]) -> str:
     """Drop interface lines, metadata labels, standalone dates and the title from body text."""
     title_key = _key(title) if title else None
@@ -522,7 +541,7 @@ def clean_body(text: str, title: str | None, attachment_titles: set[str]) -> str
             lines.append(stripped)
         if lines:
             kept.append("\n".join(lines))
-    return "\n\n".join(kept)
+    return "\n\n".join(trim_footer(kept))
 
 
 # ---------------------------------------------------------------- stage 6: metadata
@@ -544,13 +563,22 @@ def is_attachment_url(url: str) -> bool:
     return _extension(url) in S.ATTACHMENT_EXTENSIONS
 
 
+def _scope_links(scope: HtmlElement) -> list[HtmlElement]:
+    """Links of the article and of the blocks that follow it (a "Załączniki" box)."""
+    links = list(scope.iter("a"))
+    for sibling in scope.itersiblings():
+        if isinstance(sibling.tag, str):
+            links.extend(sibling.iter("a"))
+    return links
+
+
 def find_attachments(scope: HtmlElement | None, base_url: str) -> list[dict[str, Any]]:
     """Document links (PDF, DOC, ...) inside the article, with title and type."""
     if scope is None:
         return []
     found: list[dict[str, Any]] = []
     seen: set[str] = set()
-    for a in scope.iter("a"):
+    for a in _scope_links(scope):
         href = (a.get("href") or "").strip()
         if not href or href.startswith(("mailto:", "javascript:", "tel:", "#")):
             continue

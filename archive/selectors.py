@@ -156,7 +156,7 @@ LEAD_CLASS_RE = re.compile(
 
 # Whole lines that are interface text, not article content ("Drukuj", "A A A", ...).
 BOILERPLATE_LINE_RE = re.compile(
-    r"^\s*[«‹<]?\s*(?:"
+    r"^\s*[«‹<]{0,2}\s*(?:"
     r"drukuj|wydrukuj|wersja do druku|drukuj stronę|print|"
     r"wstecz|powrót|wróć|« ?wróć|powrót do listy|powrót do aktualności|wróć do listy|"
     r"wszystkie (?:aktualności|wiadomości|artykuły|wpisy)|więcej aktualności|"
@@ -243,9 +243,8 @@ CONTACT_LINK_RE = re.compile(r"^\s*(?:kontakt|kontakty|dane kontaktowe|contact)\
 # Link texts of pagination controls.
 PAGINATION_TEXT_RE = re.compile(
     r"^\s*[«‹<]{0,2}\s*(?:\d{1,4}|następna(?: strona)?|następne|dalej|kolejna|"
-    r"starsze(?: wiadomości| wpisy| aktualności| artykuły)?|"
-    r"wcześniejsze(?: wiadomości| wpisy)?|poprzednia(?: strona)?|"
-    r"poprzednie|nowsze(?: wiadomości| wpisy)?|pierwsza|ostatnia|koniec|początek|next|"
+    r"starsze(?: [a-ząćęłńóśźż]+)?|wcześniejsze(?: [a-ząćęłńóśźż]+)?|poprzednia(?: strona)?|"
+    r"poprzednie|nowsze(?: [a-ząćęłńóśźż]+)?|pierwsza|ostatnia|koniec|początek|next|"
     r"archiwum(?: aktualności| wiadomości)?(?: (?:z )?\d{4}(?: r\.?)?)?|"
     r"previous|older(?: posts| entries)?|newer(?: posts| entries)?|[»«›‹>]{1,2}|[<]{1,2})"
     r"\s*[»«›‹>]{0,2}\s*$",
@@ -303,5 +302,21 @@ READ_MORE_RE = re.compile(
 TAXONOMY_LABEL_RE = re.compile(
     r"(?:dział|działy|kategoria|kategorie|kategorii|tag|tagi|tagged|autor|author|"
     r"opublikowano w|filed under|posted in|temat)\s*:?\s*$",
+    re.I,
+)
+
+# Lines of a contact footer that old pages write straight into the body, after the article.
+FOOTER_LINE_RE = re.compile(
+    r"^\s*(?:(?:ul|al|pl|os)\.\s.{0,80}\d{2}-\d{3}|\d{2}-\d{3}\s+\w|"
+    r"tel\b|tel\.|telefon|fax|faks|e-?mail|NIP\b|REGON\b|KRS\b|nr konta|konto bankowe|"
+    r"godziny (?:pracy|urzędowania|otwarcia)|(?:ośrodek|urząd|biuro|sekretariat) czynn|"
+    r"czynne\b|copyright|©|\(c\)\s*\d{4}|wszelkie prawa zastrzeżone)",
+    re.I,
+)
+
+# A short line naming an institution, as footers start ("Gminny Ośrodek Pomocy Społecznej").
+INSTITUTION_LINE_RE = re.compile(
+    r"(?:ośrodek|urząd|centrum|agencja|stowarzyszenie|fundacja|gmina|starostwo|powiat|"
+    r"s\.a\.|sp\. z o\.o\.)",
     re.I,
 )

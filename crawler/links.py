@@ -293,19 +293,22 @@ def _choose_article_groups(
     scored: list[tuple[float, str]] = []
     item_date: dict[str, date] = {}
     for sig, links in groups.items():
-        urls = {u for u, _, _ in links}
-        # "Czytaj więcej" links say nothing about whether a group holds titles.
-        texts = [t for _, t, _ in links if t and not S.READ_MORE_RE.match(t)]
-        mean_len = sum(map(len, texts)) / len(texts) if texts else 0.0
+        # "Czytaj więcej" links say nothing about whether a group holds titles or dates: they
+        # share markup with menus on hand-written pages. They follow their titles' group.
+        own = [(u, t, a) for u, t, a in links if t and not S.READ_MORE_RE.match(t)]
+        if not own:
+            continue
+        urls = {u for u, _, _ in own}
+        mean_len = sum(len(t) for _, t, _ in own) / len(own)
         dated = 0
-        for url, _, a in links:
+        for url, _, a in own:
             container = _item_container(a, url, urls_at)
             found = find_dates(normalize_space(container.text_content())[:600])
             if found:
                 dated += 1
                 item_date.setdefault(url, found[0][0])
-        stats[sig] = (mean_len, dated / len(links))
-        scored.append((len(urls) * min(mean_len / 20, 2.0) * (1 + 2 * dated / len(links)), sig))
+        stats[sig] = (mean_len, dated / len(own))
+        scored.append((len(urls) * min(mean_len / 20, 2.0) * (1 + 2 * dated / len(own)), sig))
     if not scored:
         return []
     scored.sort(key=lambda pair: pair[0], reverse=True)
@@ -318,7 +321,9 @@ def _choose_article_groups(
             accepted.add(sig)
         elif mean_len >= max(15.0, best_len / 2) and dated_share >= 0.5:
             accepted.add(sig)
-    accepted_urls = {u for sig in accepted for u, _, _ in groups[sig]}
+    accepted_urls = {
+        u for sig in accepted for u, t, _ in groups[sig] if not S.READ_MORE_RE.match(t)
+    }
     titles: dict[str, str] = {}
     for links in groups.values():
         for target, text, _ in links:

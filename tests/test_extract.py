@@ -124,3 +124,27 @@ def test_line_break_inside_a_heading_keeps_words_apart() -> None:
     article = extract_article(page, "http://rops.example.pl/a")
     assert article.title == "Konferencja w Toruniu"
     assert article.published == "2015-03-12"
+
+
+def test_footer_written_into_the_body_and_attachment_box_after_the_text() -> None:
+    page = """<html><body><h1>GOPS Jodłowa Wola</h1>
+    <p><a href="/">Strona główna</a> | <a href="/kontakt.htm">Kontakt</a></p><hr>
+    <div><table><tr><td class="tytul">Festyn rodzinny w ramach projektu</td></tr>
+    <tr><td><p>W niedzielę 1 czerwca 2014 r. na stadionie odbędzie się festyn rodzinny z okazji
+    Dnia Dziecka, organizowany w ramach projektu systemowego współfinansowanego z EFS.</p>
+    <p>Na festyn zapraszamy szczególnie uczestników projektu wraz z rodzinami.</p></td></tr>
+    </table><div class="zalaczniki"><b>Załączniki:</b><br>
+    <a href="/pliki/plakat.pdf">plakat.pdf</a></div></div>
+    <P><A HREF="/archiwum.html">&lt;&lt; powrót</A></P><hr>
+    <center><small><b>Gminny Ośrodek Pomocy Społecznej w Jodłowej Woli</b><br>
+    ul. Szkolna 3, 33-162 Jodłowa Wola<br>tel./fax (14) 678 20 15<br>
+    e-mail: gops@jodlowawola.pl<br>NIP 873-104-66-24 REGON 851276335<br>
+    Ośrodek czynny: pon. - pt. 7:30 - 15:30</small></center></body></html>"""
+    article = extract_article(
+        page,
+        "http://gops.example.pl/news/festyn.htm",
+        hints=ListingHints(title="Festyn rodzinny w ramach projektu", published="2014-05-19"),
+    )
+    assert article.title == "Festyn rodzinny w ramach projektu"
+    assert article.body.endswith("wraz z rodzinami.")
+    assert [a["url"] for a in article.attachments] == ["http://gops.example.pl/pliki/plakat.pdf"]

@@ -443,6 +443,10 @@ _EVENT_LINE_RE = re.compile(
     re.IGNORECASE,
 )
 # What may surround a date that stands alone: weekday, "dn.", "r.", a time, punctuation.
+# A letter's dateline, "Wólka Bagienna, dnia 16.02.2015 r.", dates the notice it heads.
+_DATELINE_RE = re.compile(
+    r"^\s*[A-ZĄĆĘŁŃÓŚŹŻ][^\d,:;!?]{1,40},\s*(?:dnia|dn\.?)?\s*(?:r\.?|roku)?\s*\.?\s*$"
+)
 _STANDALONE_FILLER_RE = re.compile(
     r"^(?:\s|[,.;:|()\-–—/]|dn|dnia|r|rok|roku|godz|g|o|w|"
     r"poniedziałek|wtorek|środa|czwartek|piątek|sobota|niedziela|"
@@ -683,7 +687,8 @@ def _standalone(linear: _Linear, today: date) -> date | None:
                 value, begin, end = found[0]
                 rest = stripped[:begin] + " " + stripped[end:]
                 # A date introduced by "Termin:" on the line above is the event, not the post.
-                if _STANDALONE_FILLER_RE.match(rest) and not _EVENT_LINE_RE.search(previous):
+                standalone = _STANDALONE_FILLER_RE.match(rest) or _DATELINE_RE.match(rest)
+                if standalone and not _EVENT_LINE_RE.search(previous):
                     return value
         previous = stripped
     return None

@@ -299,6 +299,8 @@ def title_candidates(
     hint_key = _key(hint.rstrip(".… ")) if hint and len(hint) >= 8 else None
 
     chrome = chrome_elements(body)
+    menu = first_menu(body)
+    past_menu = menu is None
 
     def usable(el: HtmlElement) -> str | None:
         if el in chrome:
@@ -315,6 +317,8 @@ def title_candidates(
     for el in body.iter():
         if not isinstance(el.tag, str):
             continue
+        if el is menu:
+            past_menu = True
         heading = el.tag in HEADING_TAGS or (
             el.tag in ("td", "div", "span", "p", "strong", "b", "a")
             and S.TITLE_CLASS_RE.search(el.get("class", "") + " " + el.get("id", ""))
@@ -336,8 +340,41 @@ def title_candidates(
             found.append((3, el, text))
         elif heading and (el.tag == "h1" or not S.NON_ARTICLE_TITLE_RE.match(text)):
             rank = {"h1": 5, "h2": 6, "h3": 6}.get(el.tag, 7)
-            found.append((rank, el, text))
+            # A heading above the site's menu is its masthead, not an article title.
+            found.append((rank if past_menu else rank + 3, el, text))
+        elif past_menu and el.tag in ("p", "div", "td", "center") and is_bold_line(el, text):
+            # Old pages set the title as a bold paragraph: <P><B><FONT SIZE=4>Tytuł</FONT></B>.
+            found.append((6, el, text))
     return found, fallback
+
+
+def first_menu(body: HtmlElement) -> HtmlElement | None:
+    """The first element holding three or more menu links (Strona główna, O nas, Kontakt...)."""
+
+    def menu_links(el: HtmlElement) -> int:
+        return sum(
+            1 for a in el.iter("a") if S.MENU_TEXT_RE.match(normalize_space(a.text_content()))
+        )
+
+    for el in body.iter("p", "div", "ul", "td", "nav", "table", "center", "span"):
+        if menu_links(el) >= 3 and not any(
+            isinstance(child.tag, str) and menu_links(child) >= 3 for child in el
+        ):
+            # The innermost such element: a layout table around the whole page is not the menu.
+            return el
+    return None
+
+
+def is_bold_line(el: HtmlElement, text: str) -> bool:
+    """Whether an element's whole text is one bold line, as a title, not a sentence."""
+    if not 10 <= len(text) <= 200 or text.endswith((".", ":", ";", ",")):
+        return False
+    if el.find(".//a") is not None:
+        return False
+    for bold in el.iter("b", "strong"):
+        if normalize_space(bold.text_content()) == text:
+            return True
+    return False
 
 
 def choose_title(

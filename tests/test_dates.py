@@ -323,3 +323,13 @@ def test_old_table_layout_date_line() -> None:
     <b>Konkurs dla organizacji pozarządowych</b><br>Treść bez dat, opis konkursu.</td></tr>
     </table></body></html>"""
     assert published(markup) == (date(2015, 2, 24), "standalone")
+
+
+def test_letter_dateline_before_the_title_dates_the_notice() -> None:
+    page = html.document_fromstring(
+        "<html><body><p align='right'><i>Wólka Bagienna, dnia 16.02.2015 r.</i></p>"
+        "<h2>Bezpłatna pomoc prawna</h2><p>Informujemy, że od 2 marca 2015 r. w siedzibie "
+        "Ośrodka dyżur pełnić będzie radca prawny.</p></body></html>"
+    )
+    found = find_published(page, "http://gops.example.pl/news/1.htm", today=date(2024, 1, 1))
+    assert found is not None and found[0] == date(2015, 2, 16)

@@ -62,6 +62,11 @@ SITES = [
     "oldcms-1250",
     "handwritten-town",
     "wup-modern",
+    # A second independent set, measured once before any rule was changed for it.
+    "joomla-latin2",
+    "wordpress-theme",
+    "mopr-oldcms-1250",
+    "smalltown-handwritten",
 ]
 
 

@@ -350,17 +350,16 @@ def title_candidates(
 
 def first_menu(body: HtmlElement) -> HtmlElement | None:
     """The first element holding three or more menu links (Strona główna, O nas, Kontakt...)."""
-
-    def menu_links(el: HtmlElement) -> int:
-        return sum(
-            1 for a in el.iter("a") if S.MENU_TEXT_RE.match(normalize_space(a.text_content()))
-        )
-
+    counts: dict[HtmlElement, int] = {}
+    for a in body.iter("a"):
+        if S.MENU_TEXT_RE.match(normalize_space(a.text_content())):
+            for ancestor in a.iterancestors():
+                counts[ancestor] = counts.get(ancestor, 0) + 1
+                if ancestor is body:
+                    break
     for el in body.iter("p", "div", "ul", "td", "nav", "table", "center", "span"):
-        if menu_links(el) >= 3 and not any(
-            isinstance(child.tag, str) and menu_links(child) >= 3 for child in el
-        ):
-            # The innermost such element: a layout table around the whole page is not the menu.
+        # The innermost such element: a layout table around the whole page is not the menu.
+        if counts.get(el, 0) >= 3 and not any(counts.get(child, 0) >= 3 for child in el):
             return el
     return None
 

@@ -196,3 +196,19 @@ def test_scrapy_crawl_command(tmp_path: Path, fixture_sites) -> None:
     db = sqlite_utils.Database(db_path)
     assert db["articles"].count == len(site.expected["articles"])
     assert db["crawl_runs"].count == 1
+
+
+def test_news_listing_on_the_homepage(tmp_path: Path, fixture_sites) -> None:
+    """When the listing is the homepage, its footer still gives the contact row."""
+    site = fixture_sites["rops-demo"]
+    sources = tmp_path / "s.toml"
+    sources.write_text(
+        '[[source]]\nid = "home"\nname = "Strona główna jako lista"\nkind = "other"\n'
+        f'region = "świętokrzyskie"\nhomepage = "{site.url("/")}"\nnews = ["{site.url("/")}"]\n',
+        encoding="utf-8",
+    )
+    db_path = tmp_path / "a.db"
+    result = kronika("crawl", "--sources", str(sources), "--db", str(db_path))
+    assert result.returncode == 0, result.stderr
+    row = sqlite_utils.Database(db_path)["contacts"].get("home")
+    assert row["nip"] == site.expected["contact"]["nip"]

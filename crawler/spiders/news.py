@@ -153,6 +153,11 @@ class NewsSpider(scrapy.Spider):
         self.listing_successes += 1
         root, _ = parse_document(response.body, header_charset(response))
         if response.meta.get("page") == 1:
+            # The listing's footer carries the contact block too (and is all there is when
+            # the listing is the homepage, whose own request the dupe filter then drops).
+            yield ContactPageItem(
+                response.url, self.source.id, response.body, header_charset(response), False
+            )
             yield from self._contact_request(root, response.url)
             if not self.sitemaps_requested:
                 self.sitemaps_requested = True

@@ -665,7 +665,7 @@ def drop_attachment_lines(main: HtmlElement, urls: set[str], base_url: str) -> N
             _drop(a)
 
 
-def find_lead(scope: HtmlElement | None, body: str, root: HtmlElement) -> str | None:
+def find_lead(scope: HtmlElement | None, body: str) -> str | None:
     """The article's lead: a marked intro element, else the first paragraph if it is short."""
     if scope is not None:
         for el in scope.iter():
@@ -755,7 +755,7 @@ def extract_article(
     inside = title_el is not None and main is not None and main in title_el.iterancestors()
     text = element_text(main, start_after=title_el if inside else None) if main is not None else ""
     body = clean_body(text, title, attachment_titles)
-    lead = find_lead(scope, body, root)
+    lead = find_lead(scope, body)
 
     article = Article(
         url=url,
@@ -772,7 +772,7 @@ def extract_article(
     return article
 
 
-def classify(article: Article, scope: HtmlElement | None, url: str) -> tuple[bool, str]:
+def classify(article: Article, main: HtmlElement | None, url: str) -> tuple[bool, str]:
     """Decide whether a page is an article rather than a listing, contact or menu page."""
     if not article.title:
         return False, "no title"
@@ -782,7 +782,8 @@ def classify(article: Article, scope: HtmlElement | None, url: str) -> tuple[boo
         return False, "URL of a taxonomy, contact or utility page"
     if len(article.body) < 80:
         return False, "too little text"
-    links, share = listing_signals(scope, url)
+    # Measured on the text block alone: a related-articles box beside it is not a listing.
+    links, share = listing_signals(main, url)
     if links >= 3 and share > 0.5 or links >= 4 and share > 0.3 or links >= 8 and share > 0.15:
         return False, f"listing page ({links} article-like links)"
     return True, ""

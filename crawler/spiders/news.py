@@ -85,11 +85,13 @@ class NewsSpider(scrapy.Spider):
 
     # ------------------------------------------------------------ requests
 
+    def _on_site(self, url: str) -> bool:
+        """Whether a URL is on the source's own host (homepage's or a listing's)."""
+        return any(same_origin(url, home) for home in (self.source.homepage, *self.source.news))
+
     def _request(self, url: str, callback: Any, **meta: Any) -> scrapy.Request | None:
         """A request within the source's host and page budget, or None."""
-        if not same_origin(url, self.source.homepage) and not any(
-            same_origin(url, news) for news in self.source.news
-        ):
+        if not self._on_site(url):
             return None
         if self.requests_made >= self.max_pages:
             return None
@@ -235,11 +237,8 @@ class NewsSpider(scrapy.Spider):
 
     def parse_article(self, response: Response) -> Iterator[Any]:
         """A candidate article page goes to the pipeline raw; extraction decides."""
-        if (
-            not is_html(response)
-            or not same_origin(response.url, self.source.homepage)
-            and not any(same_origin(response.url, news) for news in self.source.news)
-        ):
+        if not is_html(response) or not self._on_site(response.url):
+            # Not a page, or a redirect that left the source's host.
             return
         yield PageItem(
             url=canonical_url(response.url),

@@ -107,7 +107,14 @@ def crawl(
         **os.environ,
         "PYTHONPATH": os.pathsep.join(filter(None, [project_root(), os.environ.get("PYTHONPATH")])),
     }
-    result = subprocess.run(command, env=env)
+    child = subprocess.Popen(command, env=env)
+    interrupted = False
+    try:
+        returncode = child.wait()
+    except KeyboardInterrupt:
+        # Ctrl-C reached the crawler too: let it close its spiders and record the runs.
+        interrupted = True
+        returncode = child.wait()
 
     rows = {row["source_id"]: row for row in run_summary(db, run_id)}
     click.echo("", err=True)
@@ -119,8 +126,10 @@ def crawl(
         row = rows.get(source_id) or {}
         reason = row.get("error_summary") or "the crawl did not finish"
         click.echo(f"error: source {source_id} failed: {reason}", err=True)
-    if result.returncode != 0 and not failed:
-        fail(f"crawler exited with status {result.returncode}", 1)
+    if interrupted:
+        fail("crawl interrupted; what was fetched so far is saved", 130)
+    if returncode != 0 and not failed:
+        fail(f"crawler exited with status {returncode}", 1)
     if failed:
         sys.exit(1)
 

@@ -83,7 +83,7 @@ TABLES: tuple[Table, ...] = (
             "source_id": str,
             "started": str,
             "finished": str,
-            "status": str,  # ok, partial, failed, running
+            "status": str,  # ok, partial, failed, interrupted, running
             "pages_fetched": int,
             "articles_new": int,
             "articles_updated": int,

@@ -6,7 +6,7 @@ import logging
 from typing import Any
 
 import sqlite_utils
-from scrapy import Spider
+from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 
 from archive.contact import Contact, extract_contact, merge_contacts
@@ -41,7 +41,9 @@ class ArchivePipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
-        return cls(crawler)
+        pipeline = cls(crawler)
+        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        return pipeline
 
     def open_spider(self, spider: Spider | None = None) -> None:
         spider = spider or self.crawler.spider
@@ -99,10 +101,16 @@ class ArchivePipeline:
             progress.warning("%s: contact: %s", source_id, issue)
         if not contact.is_empty():
             save_contact(self.db, source_id, contact.as_record())
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        """Record the run's outcome; Scrapy gives the close reason only with this signal."""
+        source_id = spider.source.id
         stats = self.crawler.stats
         pages = stats.get_value("response_received_count", 0)
         errors = len(spider.errors)
-        if spider.listing_successes == 0:
+        if reason != "finished":
+            status = "interrupted"  # Ctrl-C or SIGTERM: what was stored stays stored
+        elif spider.listing_successes == 0:
             status = "failed"
         elif errors:
             status = "partial"

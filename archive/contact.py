@@ -153,12 +153,28 @@ def _cf_email(encoded: str) -> str | None:
     return bytes(b ^ data[0] for b in data[1:]).decode("utf-8", "replace")
 
 
+def _branch_sections(block: HtmlElement) -> set[HtmlElement]:
+    """Headings naming a branch or department, with the siblings up to the next heading."""
+    skipped: set[HtmlElement] = set()
+    for heading in block.iter("h2", "h3", "h4", "h5"):
+        if not _BRANCH_HEADING_RE.match(heading.text_content() or ""):
+            continue
+        skipped.add(heading)
+        for sibling in heading.itersiblings():
+            if isinstance(sibling.tag, str) and sibling.tag in ("h1", "h2", "h3", "h4", "h5"):
+                break
+            skipped.add(sibling)
+    return skipped
+
+
 def _linear_text(block: HtmlElement) -> str:
     """Return block text with newlines at block boundaries and mailto/tel targets inlined."""
     parts: list[str] = []
+    # The seat's row: a branch's or department's numbers belong to that unit, not the seat.
+    skipped = _branch_sections(block)
 
     def walk(el: HtmlElement) -> None:
-        if not isinstance(el.tag, str) or el.tag in _SKIP_TAGS:
+        if not isinstance(el.tag, str) or el.tag in _SKIP_TAGS or el in skipped:
             return
         cls = el.get("class")
         if cls and _MENU_RE.search(cls) and el is not block:
@@ -242,6 +258,11 @@ _BARE_STREET_RE = re.compile(
     rf"(?:\s?/\s?\d+[A-Za-z]?)?{_UNIT})\s*,?\s*$"
 )
 
+_BRANCH_HEADING_RE = re.compile(
+    r"\s*(?:oddział|oddziały|filia|filie|punkt|punkty|delegatura|wydział|dział|zespół|"
+    r"biuro terenowe|centrum informacji|ośrodek zamiejscowy|placówk)",
+    re.IGNORECASE,
+)
 _ICON_LABEL_RE = re.compile(
     r"\s*(?:tel\.?|telefon|fax|faks|tel\.?/fax|e-?mail|adres|komórka|tel\. kom\.?)\s*:?\s*$", re.I
 )
@@ -471,7 +492,8 @@ def _parse_hours(text: str) -> str | None:
         if colon >= 0 and not rest[:colon].strip()[-1:].isdigit():
             # "Godziny pracy urzędu: pn.-pt. ..." - the label runs on to its colon.
             rest = rest[colon + 1 :]
-        rest = rest.strip(" :-–")
+        # A sentence's full stop is not part of the hours: "w godz. 7:30 - 15:30."
+        rest = rest.strip(" :-–").rstrip(".")
         if rest and _TIME_RE.search(rest):
             collected.append(rest)
         for following in lines[index + 1 : index + 5]:
@@ -484,7 +506,7 @@ def _parse_hours(text: str) -> str | None:
                 break
             if len(following) > 100:
                 break
-            collected.append(following.strip())
+            collected.append(following.strip().rstrip("."))
             if len(collected) >= 4:
                 break
         if collected:

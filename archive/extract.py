@@ -410,14 +410,19 @@ def _attached(el: HtmlElement) -> bool:
 # ---------------------------------------------------------------- stage 4: main content
 
 
-def _own_text(el: HtmlElement) -> str:
-    """Text of an element without the text of its block-level children."""
+def _own_text(el: HtmlElement, skip: frozenset[str] = frozenset()) -> str:
+    """Text of an element without the text of its block-level children (nor of `skip` tags)."""
     parts = [el.text or ""]
     for child in el:
-        if isinstance(child.tag, str) and child.tag not in BLOCK_TAGS:
+        if isinstance(child.tag, str) and child.tag not in BLOCK_TAGS and child.tag not in skip:
             parts.append(child.text_content())
         parts.append(child.tail or "")
     return normalize_space(" ".join(parts))
+
+
+# Containers scored for text written straight into them; a <font> inside a cell is scored on its
+# own, so the cell must not count the same words again.
+SCORED_CONTAINERS = frozenset({"div", "td", "section", "font"})
 
 
 def _link_density(el: HtmlElement) -> float:
@@ -441,12 +446,13 @@ def locate_main(root: HtmlElement, selector: str | None = None) -> HtmlElement |
         return None
     scores: dict[HtmlElement, float] = {}
     for el in body.iter("p", "td", "pre", "blockquote", "div", "li", "dd", "section", "font"):
-        text = _own_text(el)
+        container = el.tag in SCORED_CONTAINERS
+        text = _own_text(el, skip=SCORED_CONTAINERS if container else frozenset())
         if len(text) < 25:
             continue
         score = 1 + text.count(",") + min(len(text) / 100, 3)
         parent = el.getparent()
-        if el.tag in ("div", "td", "section", "font"):
+        if container:
             # Text written straight into a container: the container itself is a candidate.
             scores[el] = scores.get(el, 0) + score
         if parent is not None:

@@ -234,3 +234,18 @@ def test_contact_page_table_with_icon_labels_and_cells() -> None:
     assert contact.regon == "023156840"
     assert contact.hours == "pon.-pt. 7.30 - 15.30"
     assert (contact.postal_code, contact.city) == ("59-970", "Zawidów Śląski")
+
+
+def test_branch_sections_stay_out_of_the_seat_row() -> None:
+    page = html.fromstring(
+        "<html><body><main><h1>Kontakt</h1><h2>Siedziba</h2>"
+        "<p>ul. Bohaterów Westerplatte 9<br>65-034 Zielona Góra<br>tel. 68 329 78 00</p>"
+        "<p>Biuro czynne od poniedziałku do piątku w godz. 7:30 - 15:30.</p>"
+        "<h2>Oddział w Gorzowie Wielkopolskim</h2>"
+        "<p>ul. Sikorskiego 7<br>66-400 Gorzów Wielkopolski<br>tel. 95 722 40 16</p>"
+        "</main></body></html>"
+    )
+    contact = extract_contact(page, "http://arr.example.pl/kontakt/", contact_page=True)
+    assert contact.phones == ["+48683297800"]
+    assert (contact.postal_code, contact.city) == ("65-034", "Zielona Góra")
+    assert contact.hours == "od poniedziałku do piątku w godz. 7:30 - 15:30"

@@ -154,14 +154,28 @@ def _cf_email(encoded: str) -> str | None:
 
 
 def _branch_sections(block: HtmlElement) -> set[HtmlElement]:
-    """Headings naming a branch or department, with the siblings up to the next heading."""
+    """Headings naming a branch or department, with what follows them up to the next heading.
+
+    A heading is an h2-h5, or a bold line (<b>, <strong>) that old pages use instead.
+    """
     skipped: set[HtmlElement] = set()
-    for heading in block.iter("h2", "h3", "h4", "h5"):
+    for heading in block.iter("h2", "h3", "h4", "h5", "b", "strong"):
         if not _BRANCH_HEADING_RE.match(heading.text_content() or ""):
+            continue
+        bold = heading.tag in ("b", "strong")
+        parent = heading.getparent()
+        if bold and parent is not None and parent.tag == "p" and parent.index(heading) == 0:
+            # "<p><strong>Filia w …</strong><br>ul. …<br>tel. …</p>": the paragraph is the unit.
+            skipped.add(parent)
             continue
         skipped.add(heading)
         for sibling in heading.itersiblings():
-            if isinstance(sibling.tag, str) and sibling.tag in ("h1", "h2", "h3", "h4", "h5"):
+            if isinstance(sibling.tag, str) and (
+                sibling.tag in ("h1", "h2", "h3", "h4", "h5")
+                or bold
+                and sibling.tag in ("b", "strong")
+                and not _BRANCH_HEADING_RE.match(sibling.text_content() or "")
+            ):
                 break
             skipped.add(sibling)
     return skipped
@@ -174,7 +188,7 @@ def _linear_text(block: HtmlElement) -> str:
     skipped = _branch_sections(block)
 
     def walk(el: HtmlElement) -> None:
-        if not isinstance(el.tag, str) or el.tag in _SKIP_TAGS or el in skipped:
+        if not isinstance(el.tag, str) or el.tag in _SKIP_TAGS:
             return
         cls = el.get("class")
         if cls and _MENU_RE.search(cls) and el is not block:
@@ -188,6 +202,10 @@ def _linear_text(block: HtmlElement) -> str:
             parts.append(" " + el.get("alt", "") + " ")
         parts.append(el.text or "")
         for child in el:
+            if child in skipped:
+                # A unit's lines: the element and the text after it (old pages write
+                # "<b>Dział …</b><br>ul. …<br>tel. …" as tails of <br>s).
+                continue
             walk(child)
             parts.append(child.tail or "")
         if el.tag == "a":
@@ -260,8 +278,15 @@ _BARE_STREET_RE = re.compile(
 
 _BRANCH_HEADING_RE = re.compile(
     r"\s*(?:oddział|oddziały|filia|filie|punkt|punkty|delegatura|wydział|dział|zespół|"
-    r"biuro terenowe|centrum informacji|ośrodek zamiejscowy|placówk)",
+    r"biuro terenowe|centrum informacji|ośrodek zamiejscowy|placówk|klub|świetlic|"
+    r"obserwatorium)",
     re.IGNORECASE,
+)
+# "Dział Szkoleń: 77 441 52 63": a number labelled with a unit's name is that unit's.
+_UNIT_LABEL_RE = re.compile(
+    r"(?:^|[,;]\s*)(?!(?i:tel|telefon|sekretariat|centrala|informacja|infolinia|kancelaria|"
+    r"biuro|recepcja|kierownik|dyrektor|prezes|fax|faks|e-?mail|kom|komórka|tel\./fax)\b)"
+    r"[A-ZĄĆĘŁŃÓŚŹŻ][\w ./-]{2,60}:\s*(?:tel\.?(?:/fax)?\s*:?\s*)?$",
 )
 _ICON_LABEL_RE = re.compile(
     r"\s*(?:tel\.?|telefon|fax|faks|tel\.?/fax|e-?mail|adres|komórka|tel\. kom\.?)\s*:?\s*$", re.I
@@ -430,8 +455,12 @@ def _parse_phones(text: str, skip: list[tuple[int, int]]) -> tuple[list[str], li
             start = line_start + m.start()
             if any(a <= start < b for a, b in skip):
                 continue
-            label = _label_kind(line[cursor : m.start()])
+            before = line[cursor : m.start()]
+            label = _label_kind(before)
             kind = label or kind
+            if _UNIT_LABEL_RE.search(before):
+                cursor = m.end()
+                continue
             cursor = m.end()
             numbers = _split_run(m.group(0))
             between = line[last_end : m.start()] if last_end >= 0 else "x"

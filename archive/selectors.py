@@ -159,7 +159,7 @@ BOILERPLATE_LINE_RE = re.compile(
     r"^\s*[«‹<]{0,2}\s*(?:"
     r"drukuj|wydrukuj|wersja do druku|drukuj stronę|print|"
     r"wstecz|powrót|wróć|« ?wróć|powrót do listy|powrót do aktualności|wróć do listy|"
-    r"wszystkie (?:aktualności|wiadomości|artykuły|wpisy)|więcej aktualności|"
+    r"wszystkie (?:aktualności|wiadomości|artykuły|wpisy)|więcej aktualności|szczegóły|"
     r"zobacz wszystkie(?: aktualności)?|lista aktualności|"
     r"udostępnij|udostępnij na facebooku|udostępnij:|podziel się|share|tweet|"
     r"facebook|twitter|linkedin|wykop|e-?mail|wyślij|wyślij e-?mail|poleć znajomemu|"
@@ -187,9 +187,9 @@ BREADCRUMB_RE = re.compile(r"^\s*(?:jesteś tutaj|jesteś w|znajdujesz się|ści
 # Labels that introduce metadata lines inside the article.
 META_LINE_RE = re.compile(
     r"^\s*(?:data (?:publikacji|dodania|wytworzenia|modyfikacji|aktualizacji)|"
-    r"opublikowano|dodano|autor|wytworzył|wprowadził|odsłon|liczba odsłon|"
-    r"zaktualizowano|ostatnia (?:aktualizacja|modyfikacja)|kategoria|tagi|"
-    r"utworzono|wyświetleń|źródło zdjęć)\b.*$",
+    r"opublikowano|dodano|autor|wytworzył|wprowadził|odsłon\w*|liczba odsłon|"
+    r"zaktualizowano|ostatnia (?:aktualizacja|modyfikacja)|kategoria|tagi|poprawiony|"
+    r"utworzono|wyświetle\w*|źródło zdjęć|czytano)\b.*$",
     re.I,
 )
 

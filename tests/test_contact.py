@@ -249,3 +249,20 @@ def test_branch_sections_stay_out_of_the_seat_row() -> None:
     assert contact.phones == ["+48683297800"]
     assert (contact.postal_code, contact.city) == ("65-034", "Zielona Góra")
     assert contact.hours == "od poniedziałku do piątku w godz. 7:30 - 15:30"
+
+
+def test_units_named_in_labels_or_bold_lines_stay_out() -> None:
+    page = html.fromstring(
+        "<html><body><main><h1>Kontakt</h1><div class='tresc'>"
+        "<b>Miejski Ośrodek Pomocy Społecznej w Mławie</b><br>ul. Stary Rynek 7<br>"
+        "06-500 Mława<br>tel. 23 654 33 80, fax 23 654 33 81<br><br>"
+        "<b>Dział Świadczeń Rodzinnych</b><br>ul. Sienkiewicza 11, 06-500 Mława<br>"
+        "tel. 23 654 33 90<br><br></div>"
+        "<p>Sekretariat: 77 441 52 51<br>Dział Szkoleń: 77 441 52 63<br>"
+        "Świadczenia rodzinne: tel. 77 441 52 70<br>Faks: 77 441 52 99</p>"
+        "</main></body></html>"
+    )
+    contact = extract_contact(page, "http://mops.example.pl/kontakt", contact_page=True)
+    assert contact.phones == ["+48236543380", "+48774415251"]
+    assert contact.fax == ["+48236543381", "+48774415299"]
+    assert contact.street == "ul. Stary Rynek 7"

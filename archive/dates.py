@@ -694,6 +694,28 @@ def _standalone(linear: _Linear, today: date) -> date | None:
     return None
 
 
+def _line_before_title(title: HtmlElement, today: date) -> date | None:
+    """A date line just above the title ("Bralin, dnia 22.10.2007 r." in letter style)."""
+    node = title
+    for _ in range(2):
+        previous = node.getprevious()
+        while previous is not None and not (previous.text_content() or "").strip():
+            previous = previous.getprevious()
+        if previous is not None:
+            line = " ".join((previous.text_content() or "").split())
+            found = find_dates(line, today=today) if len(line) <= 80 else []
+            if len(found) == 1:
+                value, begin, end = found[0]
+                rest = line[:begin] + " " + line[end:]
+                if _STANDALONE_FILLER_RE.match(rest) or _DATELINE_RE.match(rest):
+                    return value
+            return None
+        node = node.getparent()
+        if node is None:
+            break
+    return None
+
+
 def _text_date(window: str, today: date) -> date | None:
     """Return the first date in window that is not labelled as an event or modification."""
     for value, start, _end in find_dates(window, today=today):
@@ -779,6 +801,11 @@ def find_published(
     value = _standalone(main_text, today)
     if value is not None:
         return value, "standalone"
+
+    if title is not None:
+        value = _line_before_title(title, today)
+        if value is not None:
+            return value, "standalone"
 
     if main_text.mark_span is not None:
         # Title inside main: the text after it; the title itself may quote the event date.

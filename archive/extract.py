@@ -301,6 +301,7 @@ def title_candidates(
     chrome = chrome_elements(body)
     menu = first_menu(body)
     past_menu = menu is None
+    menu_nodes = set(menu.iter()) if menu is not None else set()
 
     def usable(el: HtmlElement) -> str | None:
         if el in chrome:
@@ -331,18 +332,20 @@ def title_candidates(
         if not text:
             continue
         key = _key(text)
+        # A heading above the site's menu is its masthead (the site's name, however well it
+        # matches a <title> that only names the site): it ranks below every later heading.
+        masthead = 0 if past_menu and el not in menu_nodes else 10
         if hint_key and (key == hint_key or len(hint_key) >= 20 and key.startswith(hint_key)):
             found.append((1 if heading else 2, el, text))
         elif key in ref_keys:
             # A heading (or a bold line on old pages) equal to <title> or one of its parts.
-            found.append((2 if heading else 4, el, text))
+            found.append(((2 if heading else 4) + masthead, el, text))
         elif heading and len(text) >= 12 and key in full_title:
-            found.append((3, el, text))
+            found.append((3 + masthead, el, text))
         elif heading and (el.tag == "h1" or not S.NON_ARTICLE_TITLE_RE.match(text)):
             rank = {"h1": 5, "h2": 6, "h3": 6}.get(el.tag, 7)
-            # A heading above the site's menu is its masthead, not an article title.
-            found.append((rank if past_menu else rank + 3, el, text))
-        elif past_menu and el.tag in ("p", "div", "td", "center") and is_bold_line(el, text):
+            found.append((rank + masthead, el, text))
+        elif not masthead and el.tag in ("p", "div", "td", "center") and is_bold_line(el, text):
             # Old pages set the title as a bold paragraph: <P><B><FONT SIZE=4>Tytuł</FONT></B>.
             found.append((6, el, text))
     return found, fallback
@@ -366,7 +369,10 @@ def first_menu(body: HtmlElement) -> HtmlElement | None:
 
 def is_bold_line(el: HtmlElement, text: str) -> bool:
     """Whether an element's whole text is one bold line, as a title, not a sentence."""
-    if not 10 <= len(text) <= 200 or text.endswith((".", ":", ";", ",")):
+    if not 10 <= len(text) <= 200 or text.endswith((":", ";", ",")):
+        return False
+    if text.endswith(".") and not re.search(r"\d\s*r\.$", text):
+        # A sentence (a bold lead), unless the full stop abbreviates "rok": "… 2007 r."
         return False
     if el.find(".//a") is not None:
         return False

@@ -148,3 +148,20 @@ def test_footer_written_into_the_body_and_attachment_box_after_the_text() -> Non
     assert article.title == "Festyn rodzinny w ramach projektu"
     assert article.body.endswith("wraz z rodzinami.")
     assert [a["url"] for a in article.attachments] == ["http://gops.example.pl/pliki/plakat.pdf"]
+
+
+def test_word_pasted_page_title_and_letter_date_without_hints() -> None:
+    page = """<html><head><title>Świadczenia rodzinne</title></head><body><table><tr>
+    <td><p><b>Gminny Ośrodek Pomocy Społecznej</b></p></td></tr><tr><td>
+    <p><a href="/">Strona główna</a></p><p><a href="/o_nas.htm">O nas</a></p>
+    <p><a href="/swiadczenia.htm">Świadczenia rodzinne</a></p>
+    <p><a href="/kontakt.htm">Kontakt</a></p></td><td>
+    <p align="right">Bralin, dnia 22.10.2007 r.</p>
+    <p class="MsoNormal"><b><span>Zmiany w świadczeniach rodzinnych od 1 listopada 2007 r.</span>
+    </b></p>
+    <div class="Section1"><p class="MsoNormal">Uprzejmie informujemy, że od 1 listopada 2007 r.
+    zmieniają się zasady przyznawania dodatku z tytułu urodzenia dziecka, a wnioski złożone do
+    dnia 30 listopada 2007 r. rozpatrzymy w terminie.</p></div></td></tr></table></body></html>"""
+    article = extract_article(page, "http://gops.example.pl/aktualnosci/swiadczenia.htm")
+    assert article.title == "Zmiany w świadczeniach rodzinnych od 1 listopada 2007 r."
+    assert article.published == "2007-10-22"

@@ -339,40 +339,39 @@ def _parse_emails(text: str) -> list[str]:
     return emails
 
 
+def _nip_valid(digits: str) -> bool:
+    """NIP (10 digits) passes its checksum."""
+    return len(digits) == 10 and stdnum_nip.is_valid(digits)
+
+
+def _regon_valid(digits: str) -> bool:
+    """REGON (9 or 14 digits) passes its checksum."""
+    return len(digits) in (9, 14) and stdnum_regon.is_valid(digits)
+
+
+# field, pattern, validity test, what a failure is called. KRS has no checksum; the register
+# prints it as ten zero-padded digits.
+_REGISTRY_FIELDS = (
+    ("nip", _NIP_RE, _nip_valid, "fails checksum"),
+    ("regon", _REGON_RE, _regon_valid, "fails checksum"),
+    ("krs", _KRS_RE, lambda digits: 1 <= len(digits) <= 10, "is not a 10-digit number"),
+)
+
+
 def _registry_numbers(text: str, url: str, contact: Contact) -> list[tuple[int, int]]:
     """Fill NIP/REGON/KRS (checksummed) and return their spans so phones skip them."""
     spans: list[tuple[int, int]] = []
-    for m in _NIP_RE.finditer(text):
-        spans.append(m.span())
-        shown = m.group(1).strip()
-        digits = _digits(shown)
-        if contact.nip:
-            continue
-        if len(digits) == 10 and stdnum_nip.is_valid(digits):
-            contact.nip = digits
-        else:
-            _issue(contact, f"NIP {shown} fails checksum ({url})")
-    for m in _REGON_RE.finditer(text):
-        spans.append(m.span())
-        shown = m.group(1).strip()
-        digits = _digits(shown)
-        if contact.regon:
-            continue
-        if len(digits) in (9, 14) and stdnum_regon.is_valid(digits):
-            contact.regon = digits
-        else:
-            _issue(contact, f"REGON {shown} fails checksum ({url})")
-    for m in _KRS_RE.finditer(text):
-        spans.append(m.span())
-        shown = m.group(1).strip()
-        digits = _digits(shown)
-        if contact.krs:
-            continue
-        if 1 <= len(digits) <= 10:
-            # KRS has no checksum; the register prints it as ten zero-padded digits.
-            contact.krs = digits.zfill(10)
-        else:
-            _issue(contact, f"KRS {shown} is not a 10-digit number ({url})")
+    for field_name, pattern, valid, failure in _REGISTRY_FIELDS:
+        for m in pattern.finditer(text):
+            spans.append(m.span())
+            shown = m.group(1).strip()
+            digits = _digits(shown)
+            if getattr(contact, field_name):
+                continue
+            if valid(digits):
+                setattr(contact, field_name, digits.zfill(10) if field_name == "krs" else digits)
+            else:
+                _issue(contact, f"{field_name.upper()} {shown} {failure} ({url})")
     spans += [m.span() for m in _ACCOUNT_RE.finditer(text)]
     return spans
 

@@ -175,15 +175,16 @@ def drop_chrome(root: HtmlElement, keep: list[HtmlElement] | None = None) -> Non
     if body is None:
         return
     body_chars = len(body.text_content())
-    for el in list(body.iter()):
-        if not isinstance(el.tag, str) or el in protected or el.getparent() is None:
-            continue
-        if el.tag in ("main", "article", "body"):
-            continue
-        if el.tag == "header" and not _in_article(el):
-            _drop(el)
-        elif is_chrome(el) and not _holds_main_text(el, body_chars):
-            _drop(el)
+    # Walk top-down and do not descend into what was dropped: its descendants are gone too.
+    stack = list(reversed(body))
+    while stack:
+        el = stack.pop()
+        if isinstance(el.tag, str) and el not in protected and el.tag not in ("main", "article"):
+            header = el.tag == "header" and not _in_article(el)
+            if header or is_chrome(el) and not _holds_main_text(el, body_chars):
+                _drop(el)
+                continue
+        stack.extend(reversed(el))
 
 
 def _holds_main_text(el: HtmlElement, body_chars: int) -> bool:

@@ -197,7 +197,7 @@ def extract(
 
     PATH is an .html or .html.gz file in any encoding. One process handles the whole batch.
     """
-    from archive.extract import extract_page
+    from archive.extract import extract_record
 
     if not paths and manifest is None:
         fail("give PATH... or --manifest FILE")
@@ -219,22 +219,10 @@ def extract(
         page_url = page_url or Path(path).resolve().as_uri()
         from urllib.parse import urlsplit
 
-        article, contact = extract_page(
+        record = extract_record(
             raw, page_url, selectors=selectors_by_host.get(urlsplit(page_url).netloc)
         )
-        record = {
-            "path": path,
-            "url": page_url,
-            "title": article.title,
-            "published": article.published,
-            "published_source": article.published_source,
-            "modified": article.modified,
-            "body": article.body,
-            "lead": article.lead,
-            "attachments": article.attachments,
-            "is_article": article.is_article,
-            "contact": contact.as_record(),
-        }
+        record = {"path": path, **record}
         click.echo(json.dumps(record, ensure_ascii=False))
     if failures:
         sys.exit(1)

@@ -14,6 +14,7 @@ from lxml import etree
 
 from archive import selectors as S
 from archive.contact import Contact, extract_contact
+from archive.content import combine_bodies, trafilatura_text
 from archive.dates import find_modified, find_published, parse_date
 from archive.encoding import decode_html
 
@@ -53,6 +54,7 @@ class Article:
     modified: str | None = None
     lead: str | None = None
     body: str = ""
+    body_source: str = ""  # selector, kronika, trafilatura, trafilatura+kronika, thread
     attachments: list[dict[str, Any]] = field(default_factory=list)
     encoding: str = "utf-8"
     is_article: bool = False
@@ -61,7 +63,7 @@ class Article:
     def as_record(self) -> dict[str, Any]:
         """Fields stored in the `articles` table."""
         record = asdict(self)
-        for key in ("modified", "encoding", "is_article", "reason"):
+        for key in ("encoding", "is_article", "reason"):
             record.pop(key)
         return record
 
@@ -742,6 +744,8 @@ def extract_article(
     hints = hints or ListingHints()
     if root is None:
         root, encoding = parse_document(html, header_charset)
+    # trafilatura reads the pristine tree; our stages below prune it in place.
+    theirs = "" if selectors.get("body") else trafilatura_text(root, url)
     drop_noise(root)
     candidates, fallback = title_candidates(root, selectors.get("title"), hint=hints.title)
     drop_chrome(root, keep=[el for _, el, _ in candidates])
@@ -768,6 +772,9 @@ def extract_article(
     inside = title_el is not None and main is not None and main in title_el.iterancestors()
     text = element_text(main, start_after=title_el if inside else None) if main is not None else ""
     body = clean_body(text, title, attachment_titles)
+    body_source = "selector" if selectors.get("body") else "kronika"
+    if theirs:
+        body, body_source = combine_bodies(clean_body(theirs, title, attachment_titles), body)
     lead = find_lead(scope, body)
 
     article = Article(
@@ -778,6 +785,7 @@ def extract_article(
         modified=modified[0].isoformat() if modified else None,
         lead=lead,
         body=body,
+        body_source=body_source,
         attachments=attachments,
         encoding=encoding or "unicode",
     )
@@ -818,3 +826,30 @@ def extract_page(
         html, url, selectors=selectors, today=today, root=root, encoding=encoding
     )
     return article, contact
+
+
+def extract_record(
+    html: bytes | str,
+    url: str,
+    *,
+    header_charset: str | None = None,
+    selectors: dict[str, str] | None = None,
+    today: date | None = None,
+) -> dict[str, Any]:
+    """The JSON record `kronika extract` prints for one page."""
+    article, contact = extract_page(
+        html, url, header_charset=header_charset, selectors=selectors, today=today
+    )
+    return {
+        "url": url,
+        "title": article.title,
+        "published": article.published,
+        "published_source": article.published_source,
+        "modified": article.modified,
+        "body": article.body,
+        "body_source": article.body_source,
+        "lead": article.lead,
+        "attachments": article.attachments,
+        "is_article": article.is_article,
+        "contact": contact.as_record(),
+    }

@@ -45,8 +45,10 @@ TABLES: tuple[Table, ...] = (
             "title": str,
             "published": str,  # ISO YYYY-MM-DD
             "published_source": str,  # where the date came from: meta, time, label, text, url
+            "modified": str,  # ISO date of the last change the page states, kept apart
             "lead": str,
             "body": str,
+            "body_source": str,  # which extractor the text came from (archive/content.py)
             "attachments": str,  # JSON list of {url, title, type}
             "fetched_at": str,
             "first_seen": str,

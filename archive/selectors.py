@@ -310,7 +310,9 @@ FOOTER_LINE_RE = re.compile(
     r"^\s*(?:(?:ul|al|pl|os)\.\s.{0,80}\d{2}-\d{3}|\d{2}-\d{3}\s+\w|"
     r"tel\b|tel\.|telefon|fax|faks|e-?mail|NIP\b|REGON\b|KRS\b|nr konta|konto bankowe|"
     r"godziny (?:pracy|urzędowania|otwarcia)|(?:ośrodek|urząd|biuro|sekretariat) czynn|"
-    r"czynne\b|copyright|©|\(c\)\s*\d{4}|wszelkie prawa zastrzeżone)",
+    r"czynne\b|copyright|©|\(c\)\s*\d{4}|wszelkie prawa zastrzeżone|"
+    r"(?:stronę|serwis) (?:prowadzi|redaguje|administruje)|(?:projekt i )?wykonanie\b|"
+    r"ostatnia aktualizacja|strona aktualizowana)",
     re.I,
 )
 

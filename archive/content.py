@@ -108,9 +108,14 @@ def combine_bodies(theirs: str, ours: str) -> tuple[str, str]:
     # block of their own that ours did not take; noise trafilatura adds sits after or between.
     first = found.index(True) if True in found else len(found)
     found = [
-        f or i < first and not is_table_row(p) for i, (p, f) in enumerate(zip(paragraphs, found))
+        f or i < first and not is_table_row(p)
+        for i, (p, f) in enumerate(zip(paragraphs, found, strict=True))
     ]
-    kept = [unframe_row(p) if is_table_row(p) else p for p, f in zip(paragraphs, found) if f]
+    kept = [
+        unframe_row(p) if is_table_row(p) else p
+        for p, f in zip(paragraphs, found, strict=True)
+        if f
+    ]
     return "\n\n".join(fill_announced_lists(kept, ours)), "trafilatura+kronika"
 
 
@@ -133,9 +138,8 @@ def fill_announced_lists(kept: list[str], ours: str) -> list[str]:
         key = " ".join(_tokens(paragraph))
         if key not in ours_keys:
             continue
-        for follower, follower_key in zip(
-            ours_paragraphs[ours_keys.index(key) + 1 :], ours_keys[ours_keys.index(key) + 1 :]
-        ):
+        start = ours_keys.index(key) + 1
+        for follower, follower_key in zip(ours_paragraphs[start:], ours_keys[start:], strict=True):
             if follower_key in kept_keys:
                 break
             out.append(follower)

@@ -208,24 +208,25 @@ def main() -> None:
             if pages[0].truth is not None:
                 counts = [aeb_counts(result.texts[p.page_id], p.truth or "") for p in pages]
                 p, r, f1 = aeb_score(counts)
-                rows.append((name, set_name, str(len(pages)), f"{p:.3f}", f"{r:.3f}", f"{f1:.3f}",
-                             f"{mean_ms:.1f}"))  # fmt: skip
+                cells = (f"{p:.3f}", f"{r:.3f}", f"{f1:.3f}")
+                rows.append((name, set_name, str(len(pages)), *cells, f"{mean_ms:.1f}"))
                 per_page = [
-                    (aeb_score([c])[2], page.page_id, page.url) for c, page in zip(counts, pages)
+                    (aeb_score([c])[2], page.page_id, page.url)
+                    for c, page in zip(counts, pages, strict=True)
                 ]
             else:
                 totals = [0, 0, 0, 0]
                 per_page = []
                 for page in pages:
                     tp, fn, fp, tn = snippet_counts(result.texts[page.page_id], page)
-                    totals = [a + b for a, b in zip(totals, (tp, fn, fp, tn))]
+                    totals = [a + b for a, b in zip(totals, (tp, fn, fp, tn), strict=True)]
                     per_page.append(((tp + tn) / (tp + fn + fp + tn), page.page_id, page.url))
                 tp, fn, fp, tn = totals
                 accuracy = (tp + tn) / sum(totals)
                 recall = tp / (tp + fn) if tp + fn else 0.0
                 rejection = tn / (tn + fp) if tn + fp else 0.0
-                rows.append((name, set_name, str(len(pages)), f"rej {rejection:.3f}",
-                             f"with {recall:.3f}", f"{accuracy:.3f}", f"{mean_ms:.1f}"))  # fmt: skip
+                cells = (f"rej {rejection:.3f}", f"with {recall:.3f}", f"{accuracy:.3f}")
+                rows.append((name, set_name, str(len(pages)), *cells, f"{mean_ms:.1f}"))
             for score, page_id, url in sorted(per_page)[: args.worst]:
                 worst_lines.append(f"{name:12} {set_name:8} {score:.3f} {page_id[:16]} {url}")
     if len(names) > 1:
@@ -234,8 +235,8 @@ def main() -> None:
         rows.append((f"{names[0]}/{names[1]} time", "all", "", "", "", "", f"{ratio:.2f}x"))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     for number, row in enumerate(rows):
-        print("  ".join(cell.ljust(w) if i < 2 else cell.rjust(w)
-                        for i, (cell, w) in enumerate(zip(row, widths))))  # fmt: skip
+        cells = zip(row, widths, strict=True)
+        print("  ".join(c.ljust(w) if i < 2 else c.rjust(w) for i, (c, w) in enumerate(cells)))
         if number == 0:
             print("  ".join("-" * w for w in widths))
     if worst_lines:

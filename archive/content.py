@@ -18,6 +18,8 @@ from collections import Counter
 
 from lxml.html import HtmlElement
 
+from archive import selectors as S
+
 # Share of our shingles that trafilatura must also hold, and share of trafilatura's words our
 # block must hold, before its extra paragraphs count as noise (bench/extraction.py, aeb-dev).
 AGREE_OURS_COVERED = 0.6
@@ -144,3 +146,133 @@ def fill_announced_lists(kept: list[str], ours: str) -> list[str]:
                 break
             out.append(follower)
     return out
+
+
+# ---------------------------------------------------------------- discussion threads
+
+# Elements that can hold a post or its message; inline tags and bare paragraphs cannot.
+_POST_TAGS = frozenset("div article section li table td blockquote dd".split())
+# A message's link text may be at most this share of its text (menus and link lists are not).
+MESSAGE_LINK_SHARE = 0.2
+# Descend to an inner message group while it keeps this share of the outer group's text.
+MESSAGE_INNER_SHARE = 0.4
+# A message holds at most this share of its post: the rest is author, date, post number.
+MESSAGE_OF_POST = 0.95
+# A main block outside the thread with less than this share of its text is a teaser or widget.
+MAIN_BESIDE_THREAD = 0.25
+
+
+def _signature(el: HtmlElement) -> str:
+    """Tag, classes and id with digits masked: post 17 and post 18 share one signature."""
+    classes = " ".join(sorted(re.sub(r"\d+", "#", c) for c in el.get("class", "").split()))
+    ident = el.get("id", "")
+    return (
+        f"{el.tag}.{classes}#{re.sub(r'[0-9]+', '#', ident) if re.search(r'[0-9]', ident) else ''}"
+    )
+
+
+def _text_length(el: HtmlElement) -> tuple[int, int]:
+    """Characters of text and of link text inside an element, whitespace collapsed."""
+    text = len(" ".join(el.text_content().split()))
+    links = sum(len(" ".join(a.text_content().split())) for a in el.iter("a"))
+    return text, links
+
+
+def _inside(el: HtmlElement, ancestors: set[HtmlElement]) -> HtmlElement | None:
+    for parent in el.iterancestors():
+        if parent in ancestors:
+            return parent
+    return None
+
+
+def find_thread(root: HtmlElement) -> tuple[list[HtmlElement], set[HtmlElement]]:
+    """A discussion thread's message elements in page order and their posts, or ([], set()).
+
+    Posts are a group of elements sharing one signature that names them as posts, messages,
+    comments or replies (S.THREAD_TOKEN_RE). Inside the posts, a message group holds one
+    element per post with the text, while the rest of each post is its author, date and
+    number. The message group with the most text wins, then the innermost group that keeps
+    most of that text, so post headers and signatures stay out where the markup allows.
+    Run it before chrome is dropped: "comment" classes are chrome on a news page.
+    """
+    groups: dict[str, list[HtmlElement]] = {}
+    for el in root.iter(*_POST_TAGS):
+        if el.get("class") or el.get("id"):
+            groups.setdefault(_signature(el), []).append(el)
+    best: tuple[int, list[HtmlElement], set[HtmlElement]] | None = None
+    for post_sig, posts in groups.items():
+        if not 2 <= len(posts) <= 300 or not S.THREAD_TOKEN_RE.search(post_sig):
+            continue
+        post_set = set(posts)
+        if any(_inside(el, post_set) is not None for el in posts):
+            continue  # nested repeats: a post's parts, not the posts
+        lengths = [_text_length(el)[0] for el in posts]
+        if min(lengths) == 0:
+            continue
+        post_text = sum(lengths)
+        inner: dict[str, list[HtmlElement]] = {}
+        for number, post in enumerate(posts):
+            for el in post.iter(*_POST_TAGS):
+                if el is not post and (el.get("class") or el.get("id")):
+                    found = inner.setdefault(_signature(el), [])
+                    if len(found) == number:  # one per post, in order; else not a message
+                        found.append(el)
+        candidates: list[tuple[int, list[HtmlElement]]] = []
+        for els in inner.values():
+            if len(els) != len(posts):
+                continue
+            sizes = [_text_length(el) for el in els]
+            text = sum(t for t, _ in sizes)
+            if text == 0 or text > MESSAGE_OF_POST * post_text:
+                continue
+            if sum(link for _, link in sizes) > MESSAGE_LINK_SHARE * text:
+                continue
+            candidates.append((text, els))
+        if not candidates:
+            continue
+        top_text, top = max(candidates, key=lambda c: c[0])
+        for text, els in sorted(candidates, key=lambda c: c[0]):  # innermost that qualifies
+            if text >= MESSAGE_INNER_SHARE * top_text and all(
+                top[i] in el.iterancestors() or top[i] is el for i, el in enumerate(els)
+            ):
+                top_text, top = text, els
+                break
+        if best is None or top_text > best[0]:
+            best = (top_text, top, post_set)
+    if best is None:
+        return [], set()
+    return best[1], best[2]
+
+
+def thread_is_main(
+    messages: list[HtmlElement],
+    posts: set[HtmlElement],
+    main: HtmlElement | None,
+    other_text: str = "",
+) -> bool:
+    """Whether the page is the thread rather than an article with comments under it.
+
+    True when the main block is a post, sits in one or holds them, or when it is minor beside
+    the posts (a guest teaser, a widget) and the other extractor's text (`other_text`,
+    trafilatura without comments) is empty or itself taken from the posts.
+    """
+    if len(messages) < 2:
+        return False
+    if main is None:
+        return True
+    around = set(messages) | posts
+    if main in around or _inside(main, around) is not None:
+        return True
+    thread_text = sum(_text_length(m)[0] for m in messages)
+    if any(main in m.iterancestors() for m in messages):
+        inner = sum(_text_length(m)[0] for m in messages if main in m.iterancestors())
+        return inner >= 0.5 * _text_length(main)[0]
+    if _text_length(main)[0] >= MAIN_BESIDE_THREAD * thread_text:
+        return False
+    # trafilatura leaves comments out: when it still finds an article of its own, outside the
+    # posts, the page is that article with comments under it.
+    other = _shingles(_tokens(other_text))
+    if not other:
+        return True
+    in_posts = _shingles(_tokens(" ".join(m.text_content() for m in messages)))
+    return len(other & in_posts) >= 0.5 * len(other)

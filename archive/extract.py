@@ -14,7 +14,7 @@ from lxml import etree
 
 from archive import selectors as S
 from archive.contact import Contact, extract_contact
-from archive.content import combine_bodies, trafilatura_text
+from archive.content import combine_bodies, find_thread, thread_is_main, trafilatura_text
 from archive.dates import find_modified, find_published, parse_date
 from archive.encoding import decode_html
 
@@ -579,6 +579,8 @@ def clean_body(text: str, title: str | None, attachment_titles: set[str]) -> str
                 continue
             if is_boilerplate_line(stripped) or S.BREADCRUMB_RE.match(stripped):
                 continue
+            if len(stripped) < 120 and S.THREAD_LINE_RE.match(stripped):
+                continue
             if len(stripped) < 120 and S.META_LINE_RE.match(stripped):
                 continue
             if _is_date_line(stripped):
@@ -747,6 +749,8 @@ def extract_article(
     # trafilatura reads the pristine tree; our stages below prune it in place.
     theirs = "" if selectors.get("body") else trafilatura_text(root, url)
     drop_noise(root)
+    # Threads are found before chrome goes: "comment" classes are chrome on news pages.
+    messages, posts = ([], set()) if selectors.get("body") else find_thread(root)
     candidates, fallback = title_candidates(root, selectors.get("title"), hint=hints.title)
     drop_chrome(root, keep=[el for _, el, _ in candidates])
     main = locate_main(root, selectors.get("body"))
@@ -773,7 +777,11 @@ def extract_article(
     text = element_text(main, start_after=title_el if inside else None) if main is not None else ""
     body = clean_body(text, title, attachment_titles)
     body_source = "selector" if selectors.get("body") else "kronika"
-    if theirs:
+    if thread_is_main(messages, posts, main, theirs):
+        # A discussion thread: every post's message, without authors, dates and post numbers.
+        thread = "\n\n".join(element_text(m) for m in messages)
+        body, body_source = clean_body(thread, title, attachment_titles), "thread"
+    elif theirs:
         body, body_source = combine_bodies(clean_body(theirs, title, attachment_titles), body)
     lead = find_lead(scope, body)
 

@@ -322,3 +322,16 @@ INSTITUTION_LINE_RE = re.compile(
     r"s\.a\.|sp\. z o\.o\.)",
     re.I,
 )
+
+# Lines a forum engine writes into posts: quote headers, reply buttons, phone-app signatures.
+THREAD_LINE_RE = re.compile(
+    r"^\s*(?:(?:cytat|cytuj|quote|odpowiedz|reply)\s*:?|"
+    r"napisane przez\b.{0,60}|"
+    r".{0,60}\b(?:napisał(?:\(a\)|a)?|napisała|wrote|said)\s*:|"
+    r"(?:wysłane|wysłano)\s+(?:z|ze|przy użyciu)\b.{0,80}|sent from my\b.{0,60})\s*$",
+    re.I,
+)
+
+# Class or id words that name the posts of a discussion thread (phpBB, vBulletin, IPS,
+# XenForo, SMF and hand-made forums all use one of them).
+THREAD_TOKEN_RE = re.compile(r"post|message|comment|reply|replies|entry|msg", re.I)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, fields
 from urllib.parse import unquote
 
 import phonenumbers
-from lxml import html
+from lxml import etree, html
 from stdnum.pl import nip as stdnum_nip
 from stdnum.pl import regon as stdnum_regon
 
@@ -72,8 +72,10 @@ def _unique(items: list[str]) -> list[str]:
 
 _BLOCK_ATTR_RE = re.compile(r"footer|stopka|kontakt|contact|address|adres", re.IGNORECASE)
 _HEADER_ATTR_RE = re.compile(r"(?:^|[\s_-])(?:header|naglowek|top-?bar)(?:$|[\s_-])", re.I)
+# Both tests in one pass over each element's attributes.
+_ANY_BLOCK_ATTR_RE = re.compile(f"{_BLOCK_ATTR_RE.pattern}|{_HEADER_ATTR_RE.pattern}", re.I)
 # Only tagged or attributed elements can be blocks; XPath picks them out in C.
-_BLOCK_XPATH = "//footer|//address|//header|//*[@class or @id or @role]"
+_BLOCK_XPATH = etree.XPath("//footer|//address|//header|//*[@class or @id or @role]")
 _MENU_RE = re.compile(r"(?:^|[\s_-])(?:menu|nav|navbar|navigation)(?:$|[\s_-])", re.I)
 _SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "select", "option", "nav"})
 _BLOCK_TAGS = frozenset(
@@ -122,17 +124,18 @@ def contact_blocks(root: HtmlElement, *, contact_page: bool = False) -> list[Htm
     if contact_page:
         found.append(_main_content(root))
     # XPath (in C) narrows the page down; the regexes then decide on the few candidates.
-    for el in root.xpath(_BLOCK_XPATH):
-        if el.tag in _SKIP_TAGS or any(a.tag in _SKIP_TAGS for a in el.iterancestors()):
-            continue
-        attrs = _attrs(el)
-        if (
+    for el in _BLOCK_XPATH(root):
+        if not (
             el.tag in ("footer", "address", "header")
-            or _BLOCK_ATTR_RE.search(attrs)
-            or _HEADER_ATTR_RE.search(attrs)
+            or _ANY_BLOCK_ATTR_RE.search(_attrs(el))
             or el.get("role") == "contentinfo"
         ):
-            found.append(el)
+            continue
+        # Ancestors are checked only for the few matches: walking them for every element
+        # was most of this function's time.
+        if el.tag in _SKIP_TAGS or any(a.tag in _SKIP_TAGS for a in el.iterancestors()):
+            continue
+        found.append(el)
     # Keep only outermost blocks so nothing is read twice.
     chosen = set(found)
     return [

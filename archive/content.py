@@ -197,11 +197,11 @@ def find_thread(root: HtmlElement) -> tuple[list[HtmlElement], set[HtmlElement]]
     """
     groups: dict[str, list[HtmlElement]] = {}
     for el in root.iter(*_POST_TAGS):
-        if el.get("class") or el.get("id"):
+        if S.THREAD_TOKEN_RE.search(f"{el.get('class', '')} {el.get('id', '')}"):
             groups.setdefault(_signature(el), []).append(el)
     best: tuple[int, list[HtmlElement], set[HtmlElement]] | None = None
-    for post_sig, posts in groups.items():
-        if not 2 <= len(posts) <= 300 or not S.THREAD_TOKEN_RE.search(post_sig):
+    for posts in groups.values():
+        if not 2 <= len(posts) <= 300:
             continue
         post_set = set(posts)
         if any(_inside(el, post_set) is not None for el in posts):

@@ -70,7 +70,7 @@ class Article:
 
 def normalize_space(text: str) -> str:
     """Collapse runs of whitespace (including non-breaking spaces) to one space."""
-    return re.sub(r"\s+", " ", text.replace("\xa0", " ")).strip()
+    return " ".join(text.split())  # str.split() also splits on non-breaking spaces
 
 
 def _key(text: str) -> str:
@@ -80,6 +80,28 @@ def _key(text: str) -> str:
 
 
 # ---------------------------------------------------------------- stage 1: decode and parse
+
+
+def _html_parser() -> lxml.html.HTMLParser:
+    """lxml's HTML parser with every element an HtmlElement, looked up in C.
+
+    lxml.html's own lookup runs a Python function for each element proxy (forms, inputs and
+    labels get classes of their own); it was a tenth of the extraction time and we use none
+    of those classes.
+    """
+    parser = lxml.html.HTMLParser()
+    parser.set_element_class_lookup(
+        etree.ElementDefaultClassLookup(
+            element=lxml.html.HtmlElement,
+            comment=lxml.html.HtmlComment,
+            pi=lxml.html.HtmlProcessingInstruction,
+            entity=lxml.html.HtmlEntity,
+        )
+    )
+    return parser
+
+
+_HTML_PARSER = _html_parser()
 
 
 def parse_document(html: bytes | str, header_charset: str | None = None) -> tuple[HtmlElement, str]:
@@ -94,9 +116,9 @@ def parse_document(html: bytes | str, header_charset: str | None = None) -> tupl
     if not text.strip():
         text = "<html><body></body></html>"
     try:
-        root = lxml.html.document_fromstring(text)
+        root = lxml.html.document_fromstring(text, parser=_HTML_PARSER)
     except (etree.ParserError, ValueError):
-        root = lxml.html.document_fromstring("<html><body></body></html>")
+        root = lxml.html.document_fromstring("<html><body></body></html>", parser=_HTML_PARSER)
     return root, encoding
 
 
@@ -113,6 +135,8 @@ def is_chrome(el: HtmlElement) -> bool:
     tag = el.tag if isinstance(el.tag, str) else ""
     if tag in S.CHROME_TAGS:
         return True
+    if not el.attrib:  # most elements carry no attribute at all: nothing more to test
+        return False
     if el.get("aria-hidden") == "true" or "display:none" in el.get("style", "").replace(" ", ""):
         return True
     role = el.get("role", "")
@@ -124,8 +148,14 @@ def is_chrome(el: HtmlElement) -> bool:
     return bool(S.CHROME_CLASS_RE.search(f"{el.get('class', '')} {el.get('id', '')}"))
 
 
-def chrome_elements(body: HtmlElement) -> set[HtmlElement]:
-    """Every element that is chrome or sits inside chrome (one pass, parents first)."""
+def chrome_elements(
+    body: HtmlElement, memo: dict[HtmlElement, bool] | None = None
+) -> set[HtmlElement]:
+    """Every element that is chrome or sits inside chrome (one pass, parents first).
+
+    `memo`, when given, receives each is_chrome verdict, so `drop_chrome` need not test
+    the same elements again.
+    """
     inside: set[HtmlElement] = set()
     articles: set[HtmlElement] = set()
     for el in body.iter():
@@ -135,9 +165,13 @@ def chrome_elements(body: HtmlElement) -> set[HtmlElement]:
         parent = el.getparent()
         if parent in articles or el.tag in ("article", "main"):
             articles.add(el)
-        if parent in inside or is_chrome(el):
+        if parent in inside:
             inside.add(el)
-        elif el.tag == "header" and parent not in articles:
+            continue
+        verdict = is_chrome(el)
+        if memo is not None:
+            memo[el] = verdict
+        if verdict or el.tag == "header" and parent not in articles:
             inside.add(el)
     return inside
 
@@ -167,8 +201,15 @@ def drop_noise(root: HtmlElement) -> None:
         _drop(el)
 
 
-def drop_chrome(root: HtmlElement, keep: list[HtmlElement] | None = None) -> None:
-    """Remove navigation, sidebars, footers and similar chrome, never an ancestor of `keep`."""
+def drop_chrome(
+    root: HtmlElement,
+    keep: list[HtmlElement] | None = None,
+    memo: dict[HtmlElement, bool] | None = None,
+) -> None:
+    """Remove navigation, sidebars, footers and similar chrome, never an ancestor of `keep`.
+
+    `memo` holds is_chrome verdicts already reached (by title_candidates) for this tree.
+    """
     protected: set[HtmlElement] = set()
     for el in keep or []:
         protected.add(el)
@@ -183,7 +224,8 @@ def drop_chrome(root: HtmlElement, keep: list[HtmlElement] | None = None) -> Non
         el = stack.pop()
         if isinstance(el.tag, str) and el not in protected and el.tag not in ("main", "article"):
             header = el.tag == "header" and not _in_article(el)
-            if header or is_chrome(el) and not _holds_main_text(el, body_chars):
+            flagged = memo[el] if memo is not None and el in memo else is_chrome(el)
+            if header or flagged and not _holds_main_text(el, body_chars):
                 _drop(el)
                 continue
         stack.extend(reversed(el))
@@ -280,9 +322,15 @@ def fallback_title(root: HtmlElement, site_key: str | None) -> str | None:
 
 
 def title_candidates(
-    root: HtmlElement, selector: str | None = None, hint: str | None = None
+    root: HtmlElement,
+    selector: str | None = None,
+    hint: str | None = None,
+    memo: dict[HtmlElement, bool] | None = None,
 ) -> tuple[list[TitleCandidate], str | None]:
-    """Headings that may be the article's title, ranked (lower is better), and a fallback text."""
+    """Headings that may be the article's title, ranked (lower is better), and a fallback text.
+
+    `memo`, when given, receives is_chrome verdicts for drop_chrome to reuse.
+    """
     refs, site_name = title_references(root)
     site_key = _key(site_name) if site_name else None
     fallback = fallback_title(root, site_key)
@@ -301,15 +349,18 @@ def title_candidates(
     # untruncated form, when the listing cut it with "...") is the title.
     hint_key = _key(hint.rstrip(".… ")) if hint and len(hint) >= 8 else None
 
-    chrome = chrome_elements(body)
+    in_chrome = chrome_elements(body, memo)
     menu = first_menu(body)
     past_menu = menu is None
     menu_nodes = set(menu.iter()) if menu is not None else set()
 
     def usable(el: HtmlElement) -> str | None:
-        if el in chrome:
+        if el in in_chrome:
             return None
-        text = normalize_space(el.text_content())
+        raw = el.text_content()
+        if len(raw) < 3 or len(raw) > 3000:  # a title's 300 characters, however indented
+            return None
+        text = normalize_space(raw)
         if not (3 <= len(text) <= 300):
             return None
         if site_key and _key(text) == site_key:
@@ -746,13 +797,17 @@ def extract_article(
     hints = hints or ListingHints()
     if root is None:
         root, encoding = parse_document(html, header_charset)
-    # trafilatura reads the pristine tree; our stages below prune it in place.
-    theirs = "" if selectors.get("body") else trafilatura_text(root, url)
     drop_noise(root)
+    # trafilatura reads the tree without scripts, styles and comments (measured: faster, and
+    # F1 0.975 -> 0.978 on aeb-dev) but before our chrome rules prune it.
+    theirs = "" if selectors.get("body") else trafilatura_text(root, url)
     # Threads are found before chrome goes: "comment" classes are chrome on news pages.
     messages, posts = ([], set()) if selectors.get("body") else find_thread(root)
-    candidates, fallback = title_candidates(root, selectors.get("title"), hint=hints.title)
-    drop_chrome(root, keep=[el for _, el, _ in candidates])
+    memo: dict[HtmlElement, bool] = {}
+    candidates, fallback = title_candidates(
+        root, selectors.get("title"), hint=hints.title, memo=memo
+    )
+    drop_chrome(root, keep=[el for _, el, _ in candidates], memo=memo)
     main = locate_main(root, selectors.get("body"))
     title_el, title = choose_title(candidates, fallback, main)
     scope = common_scope(title_el, main)

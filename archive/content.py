@@ -14,7 +14,6 @@ Every threshold here was measured with bench/extraction.py.
 from __future__ import annotations
 
 import re
-from collections import Counter
 
 from lxml.html import HtmlElement
 
@@ -66,9 +65,8 @@ def _shingles(tokens: list[str]) -> set[tuple[str, ...]]:
     return {tuple(tokens[i : i + 4]) for i in range(len(tokens) - 3)}
 
 
-def paragraph_found(paragraph: str, shingles: set[tuple[str, ...]], joined: str) -> bool:
-    """Whether most of a paragraph's text also appears in the other extractor's text."""
-    tokens = _tokens(paragraph)
+def paragraph_found(tokens: list[str], shingles: set[tuple[str, ...]], joined: str) -> bool:
+    """Whether most of a paragraph's words (as tokens) also appear in the other text."""
     if len(tokens) < 4:
         return " ".join(tokens) in joined
     own = [tuple(tokens[i : i + 4]) for i in range(len(tokens) - 3)]
@@ -83,40 +81,40 @@ def combine_bodies(theirs: str, ours: str) -> tuple[str, str]:
         return theirs, "trafilatura"
     our_tokens = _tokens(ours)
     our_shingles = _shingles(our_tokens)
-    their_shingles = _shingles(_tokens(theirs))
-    covered = len(our_shingles & their_shingles) / (len(our_shingles) or 1)
-    paragraphs = [p for p in theirs.split("\n\n") if p.strip()]
     joined = " ".join(our_tokens)
-    found = [paragraph_found(p, our_shingles, joined) for p in paragraphs]
+    paragraphs = [p for p in theirs.split("\n\n") if p.strip()]
+    tokens = [_tokens(p) for p in paragraphs]
+    their_shingles = set().union(*(_shingles(t) for t in tokens))
+    covered = len(our_shingles & their_shingles) / (len(our_shingles) or 1)
+    found = [paragraph_found(t, our_shingles, joined) for t in tokens]
     # trafilatura flattens layout tables into rows; rows our block left out are page layout.
-    rows = [i for i, p in enumerate(paragraphs) if is_table_row(p) and not found[i]]
-    if rows:
-        paragraphs = [p for i, p in enumerate(paragraphs) if i not in rows]
-        found = [f for i, f in enumerate(found) if i not in rows]
+    keep = [not (is_table_row(p) and not f) for p, f in zip(paragraphs, found, strict=True)]
+    if not all(keep):
+        paragraphs = [p for p, k in zip(paragraphs, keep, strict=True) if k]
+        tokens = [t for t, k in zip(tokens, keep, strict=True) if k]
+        found = [f for f, k in zip(found, keep, strict=True) if k]
         theirs = "\n\n".join(paragraphs)
         if not paragraphs:
             return ours, "kronika"
-    words = Counter({i: len(_tokens(p)) for i, p in enumerate(paragraphs)})
-    total = sum(words.values()) or 1
-    framed = sum(words[i] for i, p in enumerate(paragraphs) if found[i] and is_table_row(p))
+    words = [len(t) for t in tokens]
+    total = sum(words) or 1
+    framed = sum(
+        w for w, p, f in zip(words, paragraphs, found, strict=True) if f and is_table_row(p)
+    )
     if framed / total >= 0.5:
         # The text sits in a layout table: trafilatura gives each cell as one run-on line
         # (title, date, text and "wróć | drukuj" together); our paragraphs are finer and clean.
         return ours, "kronika"
-    shared = sum(words[i] for i, f in enumerate(found) if f) / total
+    shared = sum(w for w, f in zip(words, found, strict=True) if f) / total
     if covered < AGREE_OURS_COVERED or shared < AGREE_THEIRS_COVERED:
         return theirs, "trafilatura"
     # Paragraphs before the first shared one stay: stand-firsts and intros often sit in a
     # block of their own that ours did not take; noise trafilatura adds sits after or between.
     first = found.index(True) if True in found else len(found)
-    found = [
-        f or i < first and not is_table_row(p)
-        for i, (p, f) in enumerate(zip(paragraphs, found, strict=True))
-    ]
     kept = [
         unframe_row(p) if is_table_row(p) else p
-        for p, f in zip(paragraphs, found, strict=True)
-        if f
+        for i, (p, f) in enumerate(zip(paragraphs, found, strict=True))
+        if f or i < first and not is_table_row(p)
     ]
     return "\n\n".join(fill_announced_lists(kept, ours)), "trafilatura+kronika"
 

@@ -636,10 +636,11 @@ def clean_body(text: str, title: str | None, attachment_titles: set[str]) -> str
                 continue
             if _is_date_line(stripped):
                 continue
-            if title_key and _key(stripped) == title_key:
-                continue
-            if _key(stripped) in attachment_titles:
-                continue
+            # Keys cost a Unicode normalization: only lines short enough to be a title get one.
+            if (title_key or attachment_titles) and len(stripped) <= 400:
+                key = _key(stripped)
+                if key == title_key or key in attachment_titles:
+                    continue
             if len(stripped) < 400 and S.COOKIE_RE.search(stripped):
                 continue
             lines.append(stripped)

@@ -190,10 +190,20 @@ def serve(db_path: str, port: int, host: str) -> None:
     help='JSON lines {"path": ..., "url": ...}; paths relative to the manifest.',
 )
 @click.option("--sources", "sources_path", help="Registry whose site selectors apply by host.")
+@click.option(
+    "--no-contact",
+    "skip_contact",
+    is_flag=True,
+    help="Leave out the contact block (address, phones, NIP...): article text only, faster.",
+)
 def extract(
-    paths: tuple[str, ...], url: str | None, manifest: Any, sources_path: str | None
+    paths: tuple[str, ...],
+    url: str | None,
+    manifest: Any,
+    sources_path: str | None,
+    skip_contact: bool,
 ) -> None:
-    """Print one JSON object per saved page: title, date, body, lead, attachments, contact.
+    """Print one JSON object per saved page: title, dates, body, lead, attachments, contact.
 
     PATH is an .html or .html.gz file in any encoding. One process handles the whole batch.
     """
@@ -220,7 +230,10 @@ def extract(
         from urllib.parse import urlsplit
 
         record = extract_record(
-            raw, page_url, selectors=selectors_by_host.get(urlsplit(page_url).netloc)
+            raw,
+            page_url,
+            selectors=selectors_by_host.get(urlsplit(page_url).netloc),
+            contact=not skip_contact,
         )
         record = {"path": path, **record}
         click.echo(json.dumps(record, ensure_ascii=False))

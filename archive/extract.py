@@ -881,15 +881,17 @@ def extract_page(
     header_charset: str | None = None,
     selectors: dict[str, str] | None = None,
     today: date | None = None,
+    contact: bool = True,
 ) -> tuple[Article, Contact]:
-    """Extract both the article and the publisher's contact block from one page."""
+    """Extract the article and (unless `contact` is False) the publisher's contact block."""
     root, encoding = parse_document(html, header_charset)
-    contact_page = is_contact_url(url)
-    contact = extract_contact(root, url, contact_page=contact_page)
+    found = Contact()
+    if contact:
+        found = extract_contact(root, url, contact_page=is_contact_url(url))
     article = extract_article(
         html, url, selectors=selectors, today=today, root=root, encoding=encoding
     )
-    return article, contact
+    return article, found
 
 
 def extract_record(
@@ -899,12 +901,13 @@ def extract_record(
     header_charset: str | None = None,
     selectors: dict[str, str] | None = None,
     today: date | None = None,
+    contact: bool = True,
 ) -> dict[str, Any]:
     """The JSON record `kronika extract` prints for one page."""
-    article, contact = extract_page(
-        html, url, header_charset=header_charset, selectors=selectors, today=today
+    article, found = extract_page(
+        html, url, header_charset=header_charset, selectors=selectors, today=today, contact=contact
     )
-    return {
+    record = {
         "url": url,
         "title": article.title,
         "published": article.published,
@@ -915,5 +918,9 @@ def extract_record(
         "lead": article.lead,
         "attachments": article.attachments,
         "is_article": article.is_article,
-        "contact": contact.as_record(),
+        "reason": article.reason,
+        "encoding": article.encoding,
     }
+    if contact:
+        record["contact"] = found.as_record()
+    return record

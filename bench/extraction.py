@@ -130,7 +130,12 @@ def snippet_counts(predicted: str, page: Page) -> tuple[int, int, int, int]:
 
 
 def kronika_text(raw: bytes, url: str) -> str:
-    """The body text `kronika extract` prints for a page."""
+    """The body text `kronika extract --no-contact` prints: the same job trafilatura does."""
+    return extract_record(raw, url, contact=False)["body"]
+
+
+def kronika_record_text(raw: bytes, url: str) -> str:
+    """The body of the full `kronika extract` record, timed with its contact block too."""
     return extract_record(raw, url)["body"]
 
 
@@ -141,7 +146,11 @@ def trafilatura_text(raw: bytes, url: str) -> str:
     return trafilatura.extract(raw, url=url, include_comments=False) or ""
 
 
-EXTRACTORS: dict[str, Extractor] = {"kronika": kronika_text, "trafilatura": trafilatura_text}
+EXTRACTORS: dict[str, Extractor] = {
+    "kronika": kronika_text,
+    "kronika+contact": kronika_record_text,
+    "trafilatura": trafilatura_text,
+}
 
 
 @dataclass
@@ -182,7 +191,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
     parser.add_argument("--sets", default="aeb-dev,pl-dev", help="comma-separated folder names")
-    parser.add_argument("--extractors", default="kronika,trafilatura")
+    parser.add_argument(
+        "--extractors",
+        default="kronika,kronika+contact,trafilatura",
+        help=f"comma-separated, from: {', '.join(EXTRACTORS)}; the last is the time reference",
+    )
     parser.add_argument("--repeat", type=int, default=1, help="time each page N times, keep best")
     parser.add_argument("--worst", type=int, default=0, help="list the N worst pages per set")
     args = parser.parse_args()
@@ -231,8 +244,10 @@ def main() -> None:
                 worst_lines.append(f"{name:12} {set_name:8} {score:.3f} {page_id[:16]} {url}")
     if len(names) > 1:
         overall = {name: statistics.fmean(ms[name]) for name in names}
-        ratio = overall[names[0]] / overall[names[1]]
-        rows.append((f"{names[0]}/{names[1]} time", "all", "", "", "", "", f"{ratio:.2f}x"))
+        reference = names[-1]
+        for name in names[:-1]:
+            ratio = overall[name] / overall[reference]
+            rows.append((f"{name}/{reference} time", "all", "", "", "", "", f"{ratio:.2f}x"))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     for number, row in enumerate(rows):
         cells = zip(row, widths, strict=True)

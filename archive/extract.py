@@ -63,7 +63,7 @@ class Article:
     def as_record(self) -> dict[str, Any]:
         """Fields stored in the `articles` table."""
         record = asdict(self)
-        for key in ("encoding", "is_article", "reason"):
+        for key in ("is_article", "reason"):
             record.pop(key)
         return record
 

@@ -49,6 +49,7 @@ TABLES: tuple[Table, ...] = (
             "lead": str,
             "body": str,
             "body_source": str,  # which extractor the text came from (archive/content.py)
+            "encoding": str,  # how the page's bytes were decoded (utf-8, windows-1250, ...)
             "attachments": str,  # JSON list of {url, title, type}
             "fetched_at": str,
             "first_seen": str,

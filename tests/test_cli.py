@@ -58,6 +58,12 @@ def test_extract_paths_and_manifest(tmp_path: Path) -> None:
     assert lines[1]["url"] == "https://rops.example.pl/aktualnosci/1"
     assert lines[1]["title"] == "Konferencja o współpracy"
 
+    result = runner.invoke(main, ["extract", "--no-contact", str(plain)])
+    record = json.loads(result.output)
+    assert "contact" not in record and record["title"] == "Konferencja o współpracy"
+    assert record["encoding"] == "windows-1250"
+    assert record["body_source"] in ("kronika", "trafilatura", "trafilatura+kronika")
+
 
 def test_extract_errors(tmp_path: Path) -> None:
     runner = CliRunner()

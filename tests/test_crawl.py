@@ -108,6 +108,24 @@ def test_article_fields(crawled: dict, name: str) -> None:
         assert attachments == {site.url(p) for p in expected.get("attachments", [])}
 
 
+def test_no_mojibake_anywhere_in_the_archive(crawled: dict) -> None:
+    """Every text cell of every table, from sites in utf-8, windows-1250 and iso-8859-2 with
+    charsets declared in the header, in <meta>, in both (disagreeing) or nowhere."""
+    db: sqlite_utils.Database = crawled["db"]
+    encodings = {row[0] for row in db.execute("select distinct encoding from articles")}
+    cells = 0
+    for table in db.table_names():
+        if table.startswith("articles_fts"):
+            continue
+        for row in db[table].rows:
+            for value in row.values():
+                if isinstance(value, str):
+                    cells += 1
+                    assert not has_mojibake(value), (table, value[:200])
+    assert cells > 1000
+    assert {"utf-8", "windows-1250", "iso-8859-2"} <= encodings
+
+
 @pytest.mark.parametrize("name", SITES)
 def test_contact_row(crawled: dict, name: str) -> None:
     site: ServedSite = crawled["sites"][name]

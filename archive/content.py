@@ -274,3 +274,30 @@ def thread_is_main(
         return True
     in_posts = _shingles(_tokens(" ".join(m.text_content() for m in messages)))
     return len(other & in_posts) >= 0.5 * len(other)
+
+
+def drop_quote_headers(messages: list[HtmlElement]) -> None:
+    """Remove "X napisał(a): ↑ date" headers of quoted posts, keeping the quoted words.
+
+    Forum engines put them in <cite> inside the quote (phpBB, SMF) or in a block whose class
+    names a quote title or header (XenForo, vBulletin, IPS).
+    """
+    for message in messages:
+        heads = [
+            el
+            for el in message.iter("cite", "div", "span", "p", "strong")
+            if el.tag == "cite"
+            and any(a.tag == "blockquote" for a in el.iterancestors())
+            or S.QUOTE_HEADER_RE.search(f"{el.get('class', '')} {el.get('id', '')}")
+        ]
+        for el in heads:
+            parent = el.getparent()
+            if parent is None:
+                continue
+            tail = el.tail or ""
+            previous = el.getprevious()
+            if previous is not None:
+                previous.tail = (previous.tail or "") + "\n" + tail
+            else:
+                parent.text = (parent.text or "") + "\n" + tail
+            parent.remove(el)

@@ -14,7 +14,13 @@ from lxml import etree
 
 from archive import selectors as S
 from archive.contact import Contact, extract_contact
-from archive.content import combine_bodies, find_thread, thread_is_main, trafilatura_text
+from archive.content import (
+    combine_bodies,
+    drop_quote_headers,
+    find_thread,
+    thread_is_main,
+    trafilatura_text,
+)
 from archive.dates import find_modified, find_published, parse_date
 from archive.encoding import decode_html
 
@@ -449,13 +455,15 @@ def choose_title(
         return best[0][1], best[0][2]
     order = {el: i for i, el in enumerate(main.getroottree().getroot().iter())}
     # Measure from where the text starts: the first block inside main with a real sentence.
-    start = next(
-        (order[el] for el in main.iter() if isinstance(el.tag, str) and len(_own_text(el)) >= 80),
-        order.get(main, 0),
+    start_el = next(
+        (el for el in main.iter() if isinstance(el.tag, str) and len(_own_text(el)) >= 80), main
     )
+    start = order.get(start_el, 0)
 
     def distance(candidate: TitleCandidate) -> int:
         index = order.get(candidate[1], 0)
+        if index > start and start_el in candidate[1].iterancestors():
+            return 0  # a bold line opening the text block itself (<font><b>Tytuł</b><br>…)
         return start - index if index <= start else 100_000 + index - start
 
     chosen = min(best, key=distance)
@@ -599,6 +607,20 @@ def is_boilerplate_line(line: str) -> bool:
     return len(parts) > 1 and bool(words) and all(S.BOILERPLATE_LINE_RE.match(p) for p in words)
 
 
+def trim_interface_tail(line: str) -> str:
+    """Cut interface text glued after a sentence: "… w siedzibie. « wróć | wersja do druku".
+
+    trafilatura gives a table cell or a paragraph with its trailing links as one line.
+    """
+    if line.startswith("|"):
+        return line  # a table row keeps its frame: combine_bodies reads it
+    for match in re.finditer(r"(?<=[.!?…])\s+", line):
+        rest = line[match.end() :]
+        if re.search(r"\w", rest) and is_boilerplate_line(rest):
+            return line[: match.start()]
+    return line
+
+
 def trim_footer(paragraphs: list[str]) -> list[str]:
     """Drop a contact footer (address, phones, NIP, hours) left at the end of the body."""
     lines = [(i, line) for i, p in enumerate(paragraphs) for line in p.split("\n")]
@@ -625,7 +647,7 @@ def clean_body(text: str, title: str | None, attachment_titles: set[str]) -> str
     for paragraph in text.split("\n\n"):
         lines = []
         for line in paragraph.split("\n"):
-            stripped = line.strip()
+            stripped = trim_interface_tail(line.strip())
             if not stripped:
                 continue
             if is_boilerplate_line(stripped) or S.BREADCRUMB_RE.match(stripped):
@@ -835,6 +857,7 @@ def extract_article(
     body_source = "selector" if selectors.get("body") else "kronika"
     if thread_is_main(messages, posts, main, theirs):
         # A discussion thread: every post's message, without authors, dates and post numbers.
+        drop_quote_headers(messages)
         thread = "\n\n".join(element_text(m) for m in messages)
         body, body_source = clean_body(thread, title, attachment_titles), "thread"
     elif theirs:

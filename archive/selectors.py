@@ -158,7 +158,9 @@ LEAD_CLASS_RE = re.compile(
 BOILERPLATE_LINE_RE = re.compile(
     r"^\s*[«‹<]{0,2}\s*(?:"
     r"drukuj|wydrukuj|wersja do druku|drukuj stronę|print|"
-    r"wstecz|powrót|wróć|« ?wróć|powrót do listy|powrót do aktualności|wróć do listy|"
+    r"wstecz|powrót|wróć|« ?wróć|"
+    r"(?:powrót|wróć|powróć) do (?:listy|aktualności|wiadomości|strony głównej|"
+    r"poprzedniej strony|informacji|ogłoszeń|archiwum)|"
     r"wszystkie (?:aktualności|wiadomości|artykuły|wpisy)|więcej aktualności|szczegóły|"
     r"zobacz wszystkie(?: aktualności)?|lista aktualności|"
     r"udostępnij|udostępnij na facebooku|udostępnij:|podziel się|share|tweet|"
@@ -168,6 +170,8 @@ BOILERPLATE_LINE_RE = re.compile(
     r"wersja kontrastowa|kontrast|wysoki kontrast|a ?a ?a|a\+|a-|"
     r"rozmiar czcionki|zmień rozmiar czcionki|"
     r"najnowsze aktualności|ostatnie aktualności|zobacz także|zobacz też|"
+    r"zapisz się do (?:naszego )?newslettera\b.*|obserwuj nas na\b.*|polub nas na\b.*|"
+    r"śledź nas na\b.*|dołącz do nas na\b.*|"
     r"(?:metryczka|rejestr zmian)|"
     r"załączniki:?|pliki do pobrania:?|do pobrania:?|"
     r"(?:strona główna|start)\s*(?:[»>/|›]\s*.*)?|"
@@ -335,3 +339,8 @@ THREAD_LINE_RE = re.compile(
 # Class or id words that name the posts of a discussion thread (phpBB, vBulletin, IPS,
 # XenForo, SMF and hand-made forums all use one of them).
 THREAD_TOKEN_RE = re.compile(r"post|message|comment|reply|replies|entry|msg", re.I)
+
+# Classes of the header above a quoted post ("bbCodeBlock-title", "quotetitle", "quote-header").
+QUOTE_HEADER_RE = re.compile(
+    r"quote[_-]?(?:title|header|author|cite)|bbcodeblock-title|ipsquote_citation", re.I
+)

@@ -822,8 +822,13 @@ def extract_article(
     root: HtmlElement | None = None,
     encoding: str | None = None,
     hints: ListingHints | None = None,
+    use_trafilatura: bool = True,
 ) -> Article:
-    """Turn one page into an article record and say whether it is an article at all."""
+    """Turn one page into an article record and say whether it is an article at all.
+
+    `use_trafilatura=False` keeps to our own block and thread reader (faster, weaker on
+    news layouts; bench/extraction.py measures both).
+    """
     selectors = selectors or {}
     hints = hints or ListingHints()
     if root is None:
@@ -840,7 +845,7 @@ def extract_article(
     # 10.5 -> 8.2 ms/page, same text) without scripts, styles and comments (F1 0.975 -> 0.978
     # on aeb-dev), but before our chrome rules prune it.
     drop_layout_tags(root, keep=[el for _, el, _ in candidates])
-    theirs = "" if selectors.get("body") else trafilatura_text(root, url)
+    theirs = "" if selectors.get("body") or not use_trafilatura else trafilatura_text(root, url)
     drop_chrome(root, keep=[el for _, el, _ in candidates], memo=memo)
     main = locate_main(root, selectors.get("body"))
     title_el, title = choose_title(candidates, fallback, main)

@@ -146,7 +146,26 @@ def trafilatura_text(raw: bytes, url: str) -> str:
     return trafilatura.extract(raw, url=url, include_comments=False) or ""
 
 
+def kronika_own_text(raw: bytes, url: str) -> str:
+    """Our block and thread reader alone, without trafilatura: what the combination adds."""
+    from archive.extract import extract_article
+
+    return extract_article(raw, url, use_trafilatura=False).body
+
+
+def trafilatura_precision_text(raw: bytes, url: str) -> str:
+    """trafilatura as Kronika runs it inside the combination (fast, precision mode)."""
+    import trafilatura
+
+    return (
+        trafilatura.extract(raw, url=url, fast=True, favor_precision=True, include_comments=False)
+        or ""
+    )
+
+
 EXTRACTORS: dict[str, Extractor] = {
+    "kronika-own": kronika_own_text,
+    "trafilatura-precision": trafilatura_precision_text,
     "kronika": kronika_text,
     "kronika+contact": kronika_record_text,
     "trafilatura": trafilatura_text,

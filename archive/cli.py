@@ -194,7 +194,13 @@ def serve(db_path: str, port: int, host: str) -> None:
     "--no-contact",
     "skip_contact",
     is_flag=True,
-    help="Leave out the contact block (address, phones, NIP...): article text only, faster.",
+    help="Leave out the contact block (address, phones, NIP...): faster.",
+)
+@click.option(
+    "--no-mentions",
+    "skip_mentions",
+    is_flag=True,
+    help="Leave out the institutions named in the text: faster.",
 )
 def extract(
     paths: tuple[str, ...],
@@ -202,6 +208,7 @@ def extract(
     manifest: Any,
     sources_path: str | None,
     skip_contact: bool,
+    skip_mentions: bool,
 ) -> None:
     """Print one JSON object per saved page: title, dates, body, lead, attachments, contact.
 
@@ -234,6 +241,7 @@ def extract(
             page_url,
             selectors=selectors_by_host.get(urlsplit(page_url).netloc),
             contact=not skip_contact,
+            mentions=not skip_mentions,
         )
         record = {"path": path, **record}
         click.echo(json.dumps(record, ensure_ascii=False))

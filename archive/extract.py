@@ -23,6 +23,7 @@ from archive.content import (
 )
 from archive.dates import find_modified, find_published, parse_date
 from archive.encoding import decode_html
+from archive.mentions import find_mentions
 
 HtmlElement = lxml.html.HtmlElement
 
@@ -941,6 +942,7 @@ def extract_record(
     selectors: dict[str, str] | None = None,
     today: date | None = None,
     contact: bool = True,
+    mentions: bool = True,
 ) -> dict[str, Any]:
     """The JSON record `kronika extract` prints for one page."""
     article, found = extract_page(
@@ -960,6 +962,8 @@ def extract_record(
         "reason": article.reason,
         "encoding": article.encoding,
     }
+    if mentions:
+        record["mentions"] = [m.as_record() for m in find_mentions(article.body)]
     if contact:
         record["contact"] = found.as_record()
     return record

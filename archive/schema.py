@@ -80,6 +80,20 @@ TABLES: tuple[Table, ...] = (
         pk="source_id",
     ),
     Table(
+        name="mentions",
+        columns={
+            "url": str,  # the article naming the institution
+            "position": int,  # character offset in the article's body
+            "source_id": str,  # the source that published the article
+            "text": str,  # as written: "Powiatowego Urzędu Pracy w Wałbrzychu"
+            "name": str,  # normalized: "Powiatowy Urząd Pracy w Wałbrzychu"
+            "type": str,  # archive.mentions.TYPES: ops, pup, wup, rops, pcpr, ministerstwo...
+            "city": str,  # nominative: "Wałbrzych"
+        },
+        pk=("url", "position"),
+        indexes=(("name",), ("type",), ("city",), ("source_id",)),
+    ),
+    Table(
         name="crawl_runs",
         columns={
             "run_id": str,

@@ -64,6 +64,21 @@ def save_article(db: sqlite_utils.Database, record: dict[str, Any]) -> ArticleOu
     return outcome
 
 
+def save_mentions(
+    db: sqlite_utils.Database, url: str, source_id: str, mentions: Iterable[dict[str, Any]]
+) -> int:
+    """Replace the institutions named in one article; return how many there are."""
+    rows = [
+        {"url": url, "source_id": source_id, **{k: v for k, v in m.items() if k != "end"}}
+        for m in mentions
+    ]
+    with db.conn:
+        db.execute("delete from mentions where url = ?", [url])
+        if rows:
+            db["mentions"].insert_all(rows, pk=("url", "position"), replace=True)
+    return len(rows)
+
+
 def save_contact(db: sqlite_utils.Database, source_id: str, contact: dict[str, Any]) -> None:
     """Replace the current contact row of a source."""
     row = {"source_id": source_id, "updated_at": utc_now()}

@@ -131,11 +131,11 @@ def snippet_counts(predicted: str, page: Page) -> tuple[int, int, int, int]:
 
 def kronika_text(raw: bytes, url: str) -> str:
     """The body text `kronika extract --no-contact` prints: the same job trafilatura does."""
-    return extract_record(raw, url, contact=False)["body"]
+    return extract_record(raw, url, contact=False, mentions=False)["body"]
 
 
 def kronika_record_text(raw: bytes, url: str) -> str:
-    """The body of the full `kronika extract` record, timed with its contact block too."""
+    """The body of the full `kronika extract` record, timed with contact block and mentions."""
     return extract_record(raw, url)["body"]
 
 
@@ -167,7 +167,7 @@ EXTRACTORS: dict[str, Extractor] = {
     "kronika-own": kronika_own_text,
     "trafilatura-precision": trafilatura_precision_text,
     "kronika": kronika_text,
-    "kronika+contact": kronika_record_text,
+    "kronika-full-record": kronika_record_text,
     "trafilatura": trafilatura_text,
 }
 
@@ -212,7 +212,7 @@ def main() -> None:
     parser.add_argument("--sets", default="aeb-dev,pl-dev", help="comma-separated folder names")
     parser.add_argument(
         "--extractors",
-        default="kronika,kronika+contact,trafilatura",
+        default="kronika,kronika-full-record,trafilatura",
         help=f"comma-separated, from: {', '.join(EXTRACTORS)}; the last is the time reference",
     )
     parser.add_argument("--repeat", type=int, default=1, help="time each page N times, keep best")

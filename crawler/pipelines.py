@@ -11,8 +11,16 @@ from scrapy.crawler import Crawler
 
 from archive.contact import Contact, extract_contact, merge_contacts
 from archive.extract import ListingHints, extract_article, parse_document
+from archive.mentions import find_mentions
 from archive.schema import open_db
-from archive.store import finish_run, save_article, save_contact, save_sources, start_run
+from archive.store import (
+    finish_run,
+    save_article,
+    save_contact,
+    save_mentions,
+    save_sources,
+    start_run,
+)
 from crawler.items import ContactPageItem, PageItem
 
 log = logging.getLogger(__name__)
@@ -77,6 +85,12 @@ class ArchivePipeline:
         record = article.as_record()
         record.update(source_id=item.source_id, fetched_at=item.fetched_at)
         outcome = save_article(self.db, record)
+        save_mentions(
+            self.db,
+            record["url"],
+            item.source_id,
+            (m.as_record() for m in find_mentions(article.body)),
+        )
         self.counts[outcome] += 1
         stored = sum(self.counts.values())
         if stored % 25 == 0:

@@ -8,15 +8,21 @@ from urllib.parse import unquote
 
 import phonenumbers
 from lxml import etree, html
+from stdnum import iban as stdnum_iban
 from stdnum.pl import nip as stdnum_nip
 from stdnum.pl import regon as stdnum_regon
 
-__all__ = ["Contact", "contact_blocks", "extract_contact", "merge_contacts"]
+from archive.hours import parse_schedule
+
+__all__ = ["Contact", "contact_blocks", "extract_contact", "issue_message", "merge_contacts"]
 
 HtmlElement = html.HtmlElement
 
 _LIST_FIELDS = ("phones", "fax", "emails")
-_DATA_FIELDS = ("street", "postal_code", "city", "phones", "fax", "emails", "nip", "regon", "krs")
+_DATA_FIELDS = (
+    "street", "postal_code", "city", "phones", "fax", "emails", "nip", "regon", "krs", "epuap",
+    "bank_account",
+)  # fmt: skip
 
 
 @dataclass
@@ -32,9 +38,15 @@ class Contact:
     nip: str | None = None
     regon: str | None = None
     krs: str | None = None
-    hours: str | None = None
+    epuap: str | None = None  # ePUAP inbox: "/darr/SkrytkaESP"
+    bank_account: str | None = None  # NRB, 26 digits, checksum-checked
+    website: str | None = None
+    hours: str | None = None  # as shown
+    hours_json: dict[str, list[list[str]]] = field(default_factory=dict)  # {"mon": [[..]]}
     page_url: str | None = None
-    issues: list[str] = field(default_factory=list)
+    # Numbers that failed their check: {"field", "value", "reason", "page_url"}; never stored
+    # as valid, never silently dropped (the contact_issues table keeps them).
+    issues: list[dict[str, str]] = field(default_factory=list)
 
     def as_record(self) -> dict[str, object]:
         """Return the fields for the contacts table (lists stay lists; issues left out)."""
@@ -46,8 +58,10 @@ class Contact:
 
 
 def _copy(value: object) -> object:
-    """Copy lists so records never alias the dataclass."""
-    return list(value) if isinstance(value, list) else value
+    """Copy lists and dicts so records never alias the dataclass."""
+    if isinstance(value, list):
+        return list(value)
+    return dict(value) if isinstance(value, dict) else value
 
 
 def merge_contacts(primary: Contact, fallback: Contact) -> Contact:
@@ -55,7 +69,9 @@ def merge_contacts(primary: Contact, fallback: Contact) -> Contact:
     merged = Contact()
     for f in fields(Contact):
         first, second = getattr(primary, f.name), getattr(fallback, f.name)
-        if isinstance(first, list):
+        if f.name == "issues":
+            merged.issues = [*first, *(i for i in second if i not in first)]
+        elif isinstance(first, list):
             setattr(merged, f.name, _unique([*first, *second]))
         else:
             setattr(merged, f.name, first if first else second)
@@ -257,7 +273,11 @@ _REGON_RE = re.compile(
 _KRS_RE = re.compile(
     r"\bKRS\b[^\d\n]{0,12}?(?:\n[^\d\n]{0,6})?(\d[\d \-]{0,12}\d|\d)", re.IGNORECASE
 )
-_ACCOUNT_RE = re.compile(r"(?:PL)?\s?\d{2}(?:[ -]?\d{4}){6}")
+_ACCOUNT_RE = re.compile(r"(?<![\d-])(?:PL\s?)?\d{2}(?:[ -]?\d{4}){6}(?![\d-])")
+_EPUAP_RE = re.compile(r"(?<![\w/])(/[\w.-]{2,40}/(?:SkrytkaESP|skrytka\w*|domyslna|ESP\w*))", re.I)
+_WEBSITE_RE = re.compile(
+    r"(?<![\w@/.])((?:https?://)?www\.[\w-]+(?:\.[\w-]+)+)(?:/[^\s,;]*)?", re.I
+)
 
 _POSTAL_RE = re.compile(
     rf"(?<![\d\-])(\d{{2}}-\d{{3}})(?![\d\-])[ ,]*"
@@ -374,15 +394,30 @@ def _registry_numbers(text: str, url: str, contact: Contact) -> list[tuple[int, 
             if valid(digits):
                 setattr(contact, field_name, digits.zfill(10) if field_name == "krs" else digits)
             else:
-                _issue(contact, f"{field_name.upper()} {shown} {failure} ({url})")
-    spans += [m.span() for m in _ACCOUNT_RE.finditer(text)]
+                _issue(contact, field_name, shown, failure, url)
+    for m in _ACCOUNT_RE.finditer(text):
+        spans.append(m.span())
+        digits = _digits(m.group())
+        if contact.bank_account:
+            continue
+        if stdnum_iban.is_valid("PL" + digits):
+            contact.bank_account = digits
+        else:
+            _issue(contact, "bank_account", m.group().strip(), "fails checksum", url)
     return spans
 
 
-def _issue(contact: Contact, message: str) -> None:
-    """Record a problem once."""
-    if message not in contact.issues:
-        contact.issues.append(message)
+def _issue(contact: Contact, field_name: str, value: str, reason: str, url: str) -> None:
+    """Record a number that failed its check, once."""
+    issue = {"field": field_name, "value": value, "reason": reason, "page_url": url}
+    if issue not in contact.issues:
+        contact.issues.append(issue)
+
+
+def issue_message(issue: dict[str, str]) -> str:
+    """One line for the crawl log: "NIP 886-000-34-34 fails checksum (https://…)"."""
+    label = issue["field"].upper() if issue["field"] != "bank_account" else "Account"
+    return f"{label} {issue['value']} {issue['reason']} ({issue['page_url']})"
 
 
 def _to_e164(candidate: str) -> str | None:
@@ -557,6 +592,13 @@ def _parse_block(text: str, url: str, contact: Contact) -> None:
     found.emails = _parse_emails(text)
     _parse_address(text, found)
     found.hours = _parse_hours(text)
+    found.hours_json = parse_schedule(found.hours)
+    epuap = _EPUAP_RE.search(text)
+    found.epuap = epuap.group(1) if epuap else None
+    website = _WEBSITE_RE.search(text)
+    if website:
+        address = website.group(1).lower()
+        found.website = address if address.startswith("http") else f"https://{address}"
     merged = merge_contacts(contact, found)
     for f in fields(Contact):
         setattr(contact, f.name, getattr(merged, f.name))

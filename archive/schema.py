@@ -73,11 +73,53 @@ TABLES: tuple[Table, ...] = (
             "nip": str,
             "regon": str,
             "krs": str,
-            "hours": str,
+            "epuap": str,  # ePUAP inbox address: /darr/SkrytkaESP
+            "bank_account": str,  # NRB, 26 digits, checksum-checked
+            "website": str,
+            "hours": str,  # as shown on the page
+            "hours_json": str,  # {"mon": [["07:30", "15:30"]], ...}
             "page_url": str,  # the page the contact block was read from
-            "updated_at": str,
+            "first_seen": str,  # when these values were first seen
+            "updated_at": str,  # when they were last seen
         },
         pk="source_id",
+    ),
+    Table(
+        name="contact_versions",
+        columns={
+            "source_id": str,
+            "seen_from": str,  # first crawl that showed these values
+            "seen_to": str,  # last crawl that showed them, before they changed
+            "street": str,
+            "postal_code": str,
+            "city": str,
+            "phones": str,
+            "fax": str,
+            "emails": str,
+            "nip": str,
+            "regon": str,
+            "krs": str,
+            "epuap": str,
+            "bank_account": str,
+            "website": str,
+            "hours": str,
+            "hours_json": str,
+            "page_url": str,
+        },
+        pk=("source_id", "seen_from"),
+    ),
+    Table(
+        name="contact_issues",
+        columns={
+            "source_id": str,
+            "field": str,  # nip, regon, krs, bank_account
+            "value": str,  # as shown on the page
+            "reason": str,  # "fails checksum", "is not a 10-digit number"
+            "page_url": str,
+            "first_seen": str,
+            "last_seen": str,
+        },
+        pk=("source_id", "field", "value"),
     ),
     Table(
         name="mentions",

@@ -79,13 +79,74 @@ def save_mentions(
     return len(rows)
 
 
-def save_contact(db: sqlite_utils.Database, source_id: str, contact: dict[str, Any]) -> None:
-    """Replace the current contact row of a source."""
-    row = {"source_id": source_id, "updated_at": utc_now()}
+# Contact fields whose change makes a new version (page_url and timestamps do not).
+CONTACT_FIELDS = (
+    "street", "postal_code", "city", "phones", "fax", "emails", "nip", "regon", "krs", "epuap",
+    "bank_account", "website", "hours", "hours_json",
+)  # fmt: skip
+
+
+def _contact_cell(key: str, value: Any) -> Any:
+    if key in ("phones", "fax", "emails"):
+        return _json_list(value)
+    if key == "hours_json":
+        return json.dumps(value or {}, ensure_ascii=False, sort_keys=True)
+    return value
+
+
+def save_contact(
+    db: sqlite_utils.Database,
+    source_id: str,
+    contact: dict[str, Any],
+    issues: Iterable[dict[str, str]] = (),
+) -> str:
+    """Store a source's current contact row; keep the values it replaces in contact_versions.
+
+    Returns "new", "unchanged" or "changed". Numbers that failed their check go to
+    contact_issues with the page they came from.
+    """
+    now = utc_now()
+    row = {"source_id": source_id, "updated_at": now, "first_seen": now}
     for key, value in contact.items():
-        row[key] = _json_list(value) if key in ("phones", "fax", "emails") else value
+        row[key] = _contact_cell(key, value)
     columns = set(db["contacts"].columns_dict)
-    db["contacts"].upsert({k: v for k, v in row.items() if k in columns}, pk="source_id")
+    row = {k: v for k, v in row.items() if k in columns}
+    existing = next(db["contacts"].rows_where("source_id = ?", [source_id]), None)
+    outcome = "new"
+    with db.conn:
+        if existing is not None:
+            old = {k: existing.get(k) for k in CONTACT_FIELDS}
+            if old == {k: row.get(k) for k in CONTACT_FIELDS}:
+                row["first_seen"] = existing.get("first_seen") or now
+                outcome = "unchanged"
+            else:
+                version = {k: existing.get(k) for k in CONTACT_FIELDS}
+                version.update(
+                    source_id=source_id,
+                    seen_from=existing.get("first_seen") or existing.get("updated_at"),
+                    seen_to=existing.get("updated_at"),
+                    page_url=existing.get("page_url"),
+                )
+                db["contact_versions"].upsert(version, pk=("source_id", "seen_from"))
+                outcome = "changed"
+        db["contacts"].upsert(row, pk="source_id")
+        for issue in issues:
+            key = (source_id, issue["field"], issue["value"])
+            seen = db.execute(
+                "select first_seen from contact_issues where source_id = ? and field = ? "
+                "and value = ?",
+                key,
+            ).fetchone()
+            db["contact_issues"].upsert(
+                {
+                    "source_id": source_id,
+                    **issue,
+                    "first_seen": seen[0] if seen else now,
+                    "last_seen": now,
+                },
+                pk=("source_id", "field", "value"),
+            )
+    return outcome
 
 
 def start_run(db: sqlite_utils.Database, run_id: str, source_id: str) -> None:

@@ -9,7 +9,7 @@ import sqlite_utils
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 
-from archive.contact import Contact, extract_contact, merge_contacts
+from archive.contact import Contact, extract_contact, issue_message, merge_contacts
 from archive.extract import ListingHints, extract_article, parse_document
 from archive.mentions import find_mentions
 from archive.schema import open_db
@@ -111,10 +111,10 @@ class ArchivePipeline:
         source_id = spider.source.id
         contact = merge_contacts(self.page_contact, self.footer_contact)
         for issue in contact.issues:
-            log.warning("%s: contact: %s", source_id, issue)
-            progress.warning("%s: contact: %s", source_id, issue)
-        if not contact.is_empty():
-            save_contact(self.db, source_id, contact.as_record())
+            log.warning("%s: contact: %s", source_id, issue_message(issue))
+            progress.warning("%s: contact: %s", source_id, issue_message(issue))
+        if not contact.is_empty() or contact.issues:
+            save_contact(self.db, source_id, contact.as_record(), contact.issues)
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         """Record the run's outcome; Scrapy gives the close reason only with this signal."""

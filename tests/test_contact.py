@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lxml import html
 
-from archive.contact import Contact, extract_contact, merge_contacts
+from archive.contact import Contact, extract_contact, issue_message, merge_contacts
 
 DARR_URL = "https://www.darr.pl/aktualnosci/konferencja"
 DARR = """<html><body>
@@ -56,7 +56,7 @@ def test_as_record_and_is_empty() -> None:
     record["phones"].append("+48000")
     assert contact.phones == ["+48746480400"]
     assert not contact.is_empty()
-    assert Contact(page_url="https://x.pl", issues=["x"]).is_empty()
+    assert Contact(page_url="https://x.pl", issues=[NIP_ISSUE]).is_empty()
 
 
 def test_obfuscated_emails() -> None:
@@ -117,9 +117,10 @@ def test_invalid_registry_numbers_go_to_issues() -> None:
     assert contact.street == "Szczawieńska 2"
     assert contact.city == "Szczawno-Zdrój"
     assert contact.issues == [
-        f"NIP 886-000-34-34 fails checksum ({url})",
-        f"REGON 123456789 fails checksum ({url})",
+        {"field": "nip", "value": "886-000-34-34", "reason": "fails checksum", "page_url": url},
+        {"field": "regon", "value": "123456789", "reason": "fails checksum", "page_url": url},
     ]
+    assert issue_message(contact.issues[0]) == f"NIP 886-000-34-34 fails checksum ({url})"
 
 
 def test_address_element_and_other_street_prefixes() -> None:
@@ -156,12 +157,16 @@ def test_contact_page_reads_main_content() -> None:
     assert contact.page_url == url
 
 
+NIP_ISSUE = {"field": "nip", "value": "1", "reason": "fails checksum", "page_url": "u"}
+REGON_ISSUE = {"field": "regon", "value": "2", "reason": "fails checksum", "page_url": "u"}
+
+
 def test_merge_contacts() -> None:
     primary = Contact(
         street="ul. Długa 5",
         phones=["+48581234567"],
         emails=["a@x.pl"],
-        issues=["NIP 1 fails checksum (u)"],
+        issues=[NIP_ISSUE],
         page_url="https://x.pl/kontakt",
     )
     fallback = Contact(
@@ -169,7 +174,7 @@ def test_merge_contacts() -> None:
         city="Gdańsk",
         phones=["+48600123456", "+48581234567"],
         nip="8860003433",
-        issues=["NIP 1 fails checksum (u)", "REGON 2 fails checksum (u)"],
+        issues=[NIP_ISSUE, REGON_ISSUE],
         page_url="https://x.pl/",
     )
     merged = merge_contacts(primary, fallback)
@@ -178,7 +183,7 @@ def test_merge_contacts() -> None:
     assert merged.nip == "8860003433"
     assert merged.phones == ["+48581234567", "+48600123456"]
     assert merged.emails == ["a@x.pl"]
-    assert merged.issues == ["NIP 1 fails checksum (u)", "REGON 2 fails checksum (u)"]
+    assert merged.issues == [NIP_ISSUE, REGON_ISSUE]
     assert merged.page_url == "https://x.pl/kontakt"
     assert primary.phones == ["+48581234567"]
 
@@ -266,3 +271,36 @@ def test_units_named_in_labels_or_bold_lines_stay_out() -> None:
     assert contact.phones == ["+48236543380", "+48774415251"]
     assert contact.fax == ["+48236543381", "+48774415299"]
     assert contact.street == "ul. Stary Rynek 7"
+
+
+def test_epuap_bank_account_website_and_structured_hours() -> None:
+    markup = """<html><body><footer>
+    <p>Gminny Ośrodek Pomocy Społecznej w Jodłowicach<br>ul. Szkolna 3, 46-320 Jodłowice<br>
+    tel. 77 421 50 66<br>www.gops.jodlowice.pl<br>
+    Elektroniczna skrzynka podawcza ePUAP: /GOPSJodlowice/SkrytkaESP<br>
+    Nr konta: 61 1090 1014 0000 0712 1981 2874<br>
+    Godziny pracy: poniedziałek – piątek 7:30 – 15:30</p></footer></body></html>"""
+    contact = contact_of(markup, "https://gops.jodlowice.pl/")
+    assert contact.epuap == "/GOPSJodlowice/SkrytkaESP"
+    assert contact.bank_account == "61109010140000071219812874"
+    assert contact.website == "https://www.gops.jodlowice.pl"
+    assert contact.hours_json == {
+        day: [["07:30", "15:30"]] for day in ("mon", "tue", "wed", "thu", "fri")
+    }
+    assert contact.phones == ["+48774215066"]  # the account's digits are not a phone
+    assert contact.issues == []
+
+
+def test_bank_account_failing_its_checksum_is_an_issue() -> None:
+    markup = """<html><body><div class="stopka">ul. Szkolna 3, 46-320 Jodłowice<br>
+    Rachunek bankowy: 61 1090 1014 0000 0712 1981 2875</div></body></html>"""
+    contact = contact_of(markup, "https://gops.jodlowice.pl/")
+    assert contact.bank_account is None
+    assert contact.issues == [
+        {
+            "field": "bank_account",
+            "value": "61 1090 1014 0000 0712 1981 2875",
+            "reason": "fails checksum",
+            "page_url": "https://gops.jodlowice.pl/",
+        }
+    ]

@@ -32,7 +32,11 @@ def test_darr_conference_note() -> None:
         "nip": "8860003433",
         "regon": "890004750",
         "krs": "0000043944",
+        "epuap": None,
+        "bank_account": None,
+        "website": None,
         "hours": "pn. - pt. 8.00 - 16.00",
+        "hours_json": {day: [["08:00", "16:00"]] for day in ("mon", "tue", "wed", "thu", "fri")},
         "page_url": "https://www.darr.pl/aktualnosci/konferencja",
     }
 

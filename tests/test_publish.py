@@ -45,7 +45,40 @@ def db_path(tmp_path: Path) -> Path:
             "phones": ["+48221234567"],
             "fax": ["+48221234568"],
             "emails": ["sekretariat@gmina-przyklad.pl"],
+            "epuap": "/UGPrzyklad/SkrytkaESP",
+            "hours_json": {"mon": [["08:00", "16:00"]], "fri": [["08:00", "14:00"]]},
         }
+    )
+    db["contact_issues"].insert(
+        {
+            "source_id": "gmina-przyklad",
+            "field": "regon",
+            "value": "<b>123456789</b>",
+            "reason": "fails checksum",
+            "page_url": "https://www.gmina-przyklad.pl/kontakt",
+        }
+    )
+    db["mentions"].insert_all(
+        [
+            {
+                "url": OTHER_URL,
+                "position": 0,
+                "source_id": "gmina-przyklad",
+                "text": "Urzędu Gminy Przykład",
+                "name": "Urząd Gminy Przykład",
+                "type": "inna",
+                "city": "Przykład",
+            },
+            {
+                "url": ARTICLE_URL,
+                "position": 10,
+                "source_id": "gmina-przyklad",
+                "text": "MOPS w Wałbrzychu",
+                "name": "Miejski Ośrodek Pomocy Społecznej w Wałbrzychu",
+                "type": "ops",
+                "city": "Wałbrzych",
+            },
+        ]
     )
     db["articles"].insert_all(
         [
@@ -134,11 +167,32 @@ def test_article_row_page_is_readable_and_escaped(db_path: Path) -> None:
     assert f'href="{ARTICLE_URL}"' in html
 
 
-def test_other_rows_use_default_page(db_path: Path) -> None:
+def test_source_page_shows_contact_card_and_articles_mentioning_it(db_path: Path) -> None:
     response = get(db_path, "/archive/sources/gmina-przyklad")
     assert response.status_code == 200
-    assert "Urząd Gminy Przykład" in response.text
-    assert 'href="https://www.gmina-przyklad.pl/aktualnosci"' in response.text
+    html = response.text
+    assert "Dane kontaktowe" in html and "ul. Długa 1" in html and "00-001 Przykład" in html
+    assert 'href="mailto:sekretariat@gmina-przyklad.pl"' in html
+    assert "ePUAP: /UGPrzyklad/SkrytkaESP" in html
+    assert "poniedziałek" in html and "08:00–16:00" in html and "08:00–14:00" in html
+    # The article naming it (in the genitive) is listed; the one naming another office is not.
+    assert "Remont drogi gminnej" in html and "Urzędu Gminy Przykład" in html
+    assert "Konferencja prasowa wójta" not in html.split("Pełny rekord")[0]
+    assert "&lt;b&gt;123456789&lt;/b&gt;" in html and "<b>123456789</b>" not in html
+    # The raw record stays one click away.
+    assert 'href="https://www.gmina-przyklad.pl/aktualnosci"' in html
+
+
+def test_mentions_faceted_by_type_and_city(db_path: Path) -> None:
+    data = get(db_path, "/archive/mentions.json?_shape=objects&_extra=facet_results").json()
+    facets = data["facet_results"]
+    facets = facets.get("results", facets)
+    assert {"type", "city"} <= set(facets)
+    cities = {v["value"] for v in facets["city"]["results"]}
+    assert cities == {"Przykład", "Wałbrzych"}
+    name = "Miejski Ośrodek Pomocy Społecznej w Wałbrzychu"
+    data = get(db_path, f"/archive/mentioned_in.json?_shape=objects&name={name}").json()
+    assert [row["url"] for row in data["rows"]] == [ARTICLE_URL]
 
 
 def test_contacts_render_json_lists(db_path: Path) -> None:

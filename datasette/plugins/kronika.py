@@ -145,15 +145,85 @@ async def article_context(datasette, database: str, url: str) -> dict | None:
     return article
 
 
+_DAY_NAMES = {
+    "mon": "poniedziałek",
+    "tue": "wtorek",
+    "wed": "środa",
+    "thu": "czwartek",
+    "fri": "piątek",
+    "sat": "sobota",
+    "sun": "niedziela",
+}
+
+
+def _json_value(value: object, default: object) -> object:
+    try:
+        return json.loads(value) if isinstance(value, str) else default
+    except ValueError:
+        return default
+
+
+async def source_context(datasette, database: str, source_id: str) -> dict | None:
+    """A source's contact card, failed numbers and the articles that mention it by name."""
+    db = datasette.get_database(database)
+    source = (await db.execute("select * from sources where id = ?", [source_id])).first()
+    if source is None:
+        return None
+    card = None
+    if await db.table_exists("contacts"):
+        row = (await db.execute("select * from contacts where source_id = ?", [source_id])).first()
+        if row is not None:
+            card = dict(row)
+            card["phone_list"] = [str(p) for p in _json_value(card.get("phones"), [])]
+            card["fax_list"] = [str(p) for p in _json_value(card.get("fax"), [])]
+            card["email_list"] = [
+                e for e in map(str, _json_value(card.get("emails"), [])) if _EMAIL.match(e)
+            ]
+            card["website_href"] = safe_url(card.get("website"))
+            schedule = _json_value(card.get("hours_json"), {})
+            card["schedule"] = [
+                (_DAY_NAMES[day], ", ".join(f"{a}–{b}" for a, b in schedule[day]))
+                for day in _DAY_NAMES
+                if isinstance(schedule, dict) and schedule.get(day)
+            ]
+    mentioned = []
+    if await db.table_exists("mentions"):
+        rows = await db.execute(
+            """
+            select a.url, a.title, a.published, m.text as written, s.name as publisher
+            from mentions m join articles a on a.url = m.url
+            left join sources s on s.id = a.source_id
+            where m.name = ? group by a.url order by a.published desc limit 200
+            """,
+            [source["name"]],
+        )
+        for row in rows:
+            item = dict(row)
+            item["path"] = datasette.urls.row(database, "articles", tilde_encode(item["url"]))
+            mentioned.append(item)
+    issues = []
+    if await db.table_exists("contact_issues"):
+        issues = [
+            dict(r)
+            for r in await db.execute(
+                "select field, value, reason, page_url from contact_issues where source_id = ?",
+                [source_id],
+            )
+        ]
+    return {"source": dict(source), "card": card, "mentioned": mentioned, "issues": issues}
+
+
 @hookimpl
 def extra_template_vars(view_name, database, table, request, datasette):
-    if view_name != "row" or table != "articles" or request is None:
+    if view_name != "row" or table not in ("articles", "sources") or request is None:
         return {}
 
     async def inner():
         pks = urlsafe_components(request.url_vars.get("pks", ""))
         if len(pks) != 1:
             return {}
+        if table == "sources":
+            return {"kronika_source": await source_context(datasette, database, pks[0])}
         return {"kronika_article": await article_context(datasette, database, pks[0])}
 
     return inner

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass, field, fields
 from urllib.parse import unquote
@@ -44,13 +45,20 @@ class Contact:
     hours: str | None = None  # as shown
     hours_json: dict[str, list[list[str]]] = field(default_factory=dict)  # {"mon": [[..]]}
     page_url: str | None = None
+    role: str = "siedziba"  # or oddział, filia, delegatura, punkt...
+    name: str | None = None  # a branch's heading: "Oddział w Jeleniej Górze"
+    branches: list[Contact] = field(default_factory=list)  # the seat's other addresses
     # Numbers that failed their check: {"field", "value", "reason", "page_url"}; never stored
     # as valid, never silently dropped (the contact_issues table keeps them).
     issues: list[dict[str, str]] = field(default_factory=list)
 
     def as_record(self) -> dict[str, object]:
         """Return the fields for the contacts table (lists stay lists; issues left out)."""
-        return {f.name: _copy(getattr(self, f.name)) for f in fields(self) if f.name != "issues"}
+        return {
+            f.name: _copy(getattr(self, f.name))
+            for f in fields(self)
+            if f.name not in ("issues", "branches", "role", "name")
+        }
 
     def is_empty(self) -> bool:
         """Tell whether no contact detail was found (page_url and issues do not count)."""
@@ -71,6 +79,9 @@ def merge_contacts(primary: Contact, fallback: Contact) -> Contact:
         first, second = getattr(primary, f.name), getattr(fallback, f.name)
         if f.name == "issues":
             merged.issues = [*first, *(i for i in second if i not in first)]
+        elif f.name == "branches":
+            names = {b.name for b in first}
+            merged.branches = [*first, *(b for b in second if b.name not in names)]
         elif isinstance(first, list):
             setattr(merged, f.name, _unique([*first, *second]))
         else:
@@ -172,39 +183,91 @@ def _cf_email(encoded: str) -> str | None:
     return bytes(b ^ data[0] for b in data[1:]).decode("utf-8", "replace")
 
 
-def _branch_sections(block: HtmlElement) -> set[HtmlElement]:
-    """Headings naming a branch or department, with what follows them up to the next heading.
+def _branch_units(block: HtmlElement) -> list[tuple[str, list[HtmlElement]]]:
+    """Headings naming a branch or department, each with what follows it up to the next heading.
 
     A heading is an h2-h5, or a bold line (<b>, <strong>) that old pages use instead.
     """
-    skipped: set[HtmlElement] = set()
+    units: list[tuple[str, list[HtmlElement]]] = []
     for heading in block.iter("h2", "h3", "h4", "h5", "b", "strong"):
-        if not _BRANCH_HEADING_RE.match(heading.text_content() or ""):
+        title = " ".join((heading.text_content() or "").split())
+        if not _BRANCH_HEADING_RE.match(title):
             continue
         bold = heading.tag in ("b", "strong")
         parent = heading.getparent()
         if bold and parent is not None and parent.tag == "p" and parent.index(heading) == 0:
             # "<p><strong>Filia w …</strong><br>ul. …<br>tel. …</p>": the paragraph is the unit.
-            skipped.add(parent)
+            units.append((title, [parent]))
             continue
-        skipped.add(heading)
+        members = [heading]
         for sibling in heading.itersiblings():
             if isinstance(sibling.tag, str) and (
                 sibling.tag in ("h1", "h2", "h3", "h4", "h5")
                 or bold
                 and sibling.tag in ("b", "strong")
                 and not _BRANCH_HEADING_RE.match(sibling.text_content() or "")
+                or _opens_unit(sibling)
             ):
                 break
-            skipped.add(sibling)
-    return skipped
+            members.append(sibling)
+        units.append((title, members))
+    return units
 
 
-def _linear_text(block: HtmlElement) -> str:
+def _opens_unit(el: HtmlElement) -> bool:
+    """Whether a paragraph starts with a bold unit heading: <p><strong>Oddział …</strong>."""
+    first = el[0] if len(el) else None
+    return (
+        el.tag == "p"
+        and first is not None
+        and first.tag in ("b", "strong")
+        and not (el.text or "").strip()
+        and bool(_BRANCH_HEADING_RE.match(first.text_content() or ""))
+    )
+
+
+def _branch_sections(block: HtmlElement) -> set[HtmlElement]:
+    """Every element of the block's branch and department units."""
+    return {el for _, members in _branch_units(block) for el in members}
+
+
+def _unit_text(members: list[HtmlElement]) -> str:
+    """A unit's text: its elements and the text after each (old pages write "<b>Filia</b><br>
+    ul. …<br>tel. …" as tails of <br>s)."""
+    parts = []
+    for el in members:
+        wrapper = html.Element("div")
+        wrapper.append(copy.deepcopy(el))
+        parts.append(_linear_text(wrapper, keep_units=True))
+        if el.tail and el.tail.strip():
+            parts.append(el.tail.strip())
+    return "\n".join(parts)
+
+
+def _branch_role(heading: str) -> str:
+    """The unit's role from its heading's first word: "Oddział w …" -> "oddział"."""
+    word = heading.split()[0].lower().rstrip(":")
+    return {"oddziały": "oddział", "filie": "filia", "punkty": "punkt"}.get(word, word)
+
+
+def extract_branches(block: HtmlElement, url: str) -> list[Contact]:
+    """Branches with an address of their own (one Contact each, role and name set)."""
+    branches: list[Contact] = []
+    for title, members in _branch_units(block):
+        branch = Contact(role=_branch_role(title), name=title)
+        _parse_block(_unit_text(members), url, branch)
+        if branch.postal_code or branch.street:
+            branch.page_url = url
+            branch.issues = []  # a unit's numbers are checked on the seat's row
+            branches.append(branch)
+    return branches
+
+
+def _linear_text(block: HtmlElement, keep_units: bool = False) -> str:
     """Return block text with newlines at block boundaries and mailto/tel targets inlined."""
     parts: list[str] = []
     # The seat's row: a branch's or department's numbers belong to that unit, not the seat.
-    skipped = _branch_sections(block)
+    skipped = set() if keep_units else _branch_sections(block)
 
     def walk(el: HtmlElement) -> None:
         if not isinstance(el.tag, str) or el.tag in _SKIP_TAGS:
@@ -609,6 +672,9 @@ def extract_contact(root: HtmlElement, url: str, *, contact_page: bool = False) 
     contact = Contact()
     for block in contact_blocks(root, contact_page=contact_page):
         _parse_block(_linear_text(block), url, contact)
+        for branch in extract_branches(block, url):
+            if branch.name not in {b.name for b in contact.branches}:
+                contact.branches.append(branch)
     if not contact.is_empty():
         contact.page_url = url
     return contact

@@ -64,6 +64,8 @@ TABLES: tuple[Table, ...] = (
         name="contacts",
         columns={
             "source_id": str,
+            "place": str,  # "siedziba" for the seat, else the branch's heading
+            "role": str,  # siedziba, oddział, filia, delegatura, punkt...
             "street": str,
             "postal_code": str,
             "city": str,
@@ -82,12 +84,15 @@ TABLES: tuple[Table, ...] = (
             "first_seen": str,  # when these values were first seen
             "updated_at": str,  # when they were last seen
         },
-        pk="source_id",
+        pk=("source_id", "place"),
+        defaults={"place": "siedziba", "role": "siedziba"},
     ),
     Table(
         name="contact_versions",
         columns={
             "source_id": str,
+            "place": str,
+            "role": str,
             "seen_from": str,  # first crawl that showed these values
             "seen_to": str,  # last crawl that showed them, before they changed
             "street": str,
@@ -106,7 +111,7 @@ TABLES: tuple[Table, ...] = (
             "hours_json": str,
             "page_url": str,
         },
-        pk=("source_id", "seen_from"),
+        pk=("source_id", "place", "seen_from"),
     ),
     Table(
         name="contact_issues",
@@ -175,6 +180,16 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
             missing = {c: t for c, t in spec.columns.items() if c not in table.columns_dict}
             for column, col_type in missing.items():
                 table.add_column(column, col_type)
+                if column in spec.defaults:
+                    db.execute(
+                        f"update [{spec.name}] set [{column}] = ? where [{column}] is null",
+                        [spec.defaults[column]],
+                    )
+            wanted = [spec.pk] if isinstance(spec.pk, str) else list(spec.pk)
+            if table.pks != wanted:
+                # An archive made before the key grew (contacts: one row per source, now one
+                # per place): rebuild the table with the new key, rows kept.
+                table.transform(pk=wanted)
         existing = {tuple(index.columns) for index in table.indexes}
         for columns in spec.indexes:
             if tuple(columns) not in existing:

@@ -99,19 +99,26 @@ def save_contact(
     source_id: str,
     contact: dict[str, Any],
     issues: Iterable[dict[str, str]] = (),
+    *,
+    place: str = "siedziba",
+    role: str = "siedziba",
 ) -> str:
-    """Store a source's current contact row; keep the values it replaces in contact_versions.
+    """Store one contact row of a source (its seat, or a branch as `place`); keep the values
+    it replaces in contact_versions.
 
     Returns "new", "unchanged" or "changed". Numbers that failed their check go to
     contact_issues with the page they came from.
     """
     now = utc_now()
-    row = {"source_id": source_id, "updated_at": now, "first_seen": now}
+    row = {"source_id": source_id, "place": place, "role": role, "updated_at": now}
+    row["first_seen"] = now
     for key, value in contact.items():
         row[key] = _contact_cell(key, value)
     columns = set(db["contacts"].columns_dict)
     row = {k: v for k, v in row.items() if k in columns}
-    existing = next(db["contacts"].rows_where("source_id = ?", [source_id]), None)
+    existing = next(
+        db["contacts"].rows_where("source_id = ? and place = ?", [source_id, place]), None
+    )
     outcome = "new"
     with db.conn:
         if existing is not None:
@@ -123,13 +130,15 @@ def save_contact(
                 version = {k: existing.get(k) for k in CONTACT_FIELDS}
                 version.update(
                     source_id=source_id,
+                    place=place,
+                    role=role,
                     seen_from=existing.get("first_seen") or existing.get("updated_at"),
                     seen_to=existing.get("updated_at"),
                     page_url=existing.get("page_url"),
                 )
-                db["contact_versions"].upsert(version, pk=("source_id", "seen_from"))
+                db["contact_versions"].upsert(version, pk=("source_id", "place", "seen_from"))
                 outcome = "changed"
-        db["contacts"].upsert(row, pk="source_id")
+        db["contacts"].upsert(row, pk=("source_id", "place"))
         for issue in issues:
             key = (source_id, issue["field"], issue["value"])
             seen = db.execute(

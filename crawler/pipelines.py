@@ -115,6 +115,10 @@ class ArchivePipeline:
             progress.warning("%s: contact: %s", source_id, issue_message(issue))
         if not contact.is_empty() or contact.issues:
             save_contact(self.db, source_id, contact.as_record(), contact.issues)
+        for branch in contact.branches:
+            save_contact(
+                self.db, source_id, branch.as_record(), place=branch.name or "", role=branch.role
+            )
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         """Record the run's outcome; Scrapy gives the close reason only with this signal."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from lxml import html
 
 from archive.contact import Contact, extract_contact, issue_message, merge_contacts
+from archive.extract import parse_document
 
 DARR_URL = "https://www.darr.pl/aktualnosci/konferencja"
 DARR = """<html><body>
@@ -304,3 +305,31 @@ def test_bank_account_failing_its_checksum_is_an_issue() -> None:
             "page_url": "https://gops.jodlowice.pl/",
         }
     ]
+
+
+def test_branches_get_rows_of_their_own() -> None:
+    markup = """<html><body><div id="kontakt"><h2>Siedziba</h2>
+    <p>Wojewódzki Urząd Pracy w Wałbrzychu<br>ul. Ogrodowa 5b, 58-306 Wałbrzych<br>
+    tel. 74 886 52 00</p>
+    <h3>Filia w Jeleniej Górze</h3><p>ul. Wolności 3, 58-500 Jelenia Góra<br>tel. 75 752 39 00</p>
+    <p><strong>Oddział w Legnicy</strong><br>ul. Dziennikarska 5, 59-220 Legnica<br>
+    tel. 76 856 16 27</p>
+    <h3>Dział Szkoleń</h3><p>tel. 74 886 52 10</p></div></body></html>"""
+    root, _ = parse_document(markup)
+    contact = extract_contact(root, "https://wup.example.pl/kontakt", contact_page=True)
+    assert (contact.street, contact.city, contact.phones) == (
+        "ul. Ogrodowa 5b",
+        "Wałbrzych",
+        ["+48748865200"],
+    )
+    branches = [
+        (b.role, b.name, b.street, b.postal_code, b.city, b.phones) for b in contact.branches
+    ]
+    assert branches == [
+        ("filia", "Filia w Jeleniej Górze", "ul. Wolności 3", "58-500", "Jelenia Góra",
+         ["+48757523900"]),
+        ("oddział", "Oddział w Legnicy", "ul. Dziennikarska 5", "59-220", "Legnica",
+         ["+48768561627"]),
+    ]  # fmt: skip
+    # A department without an address of its own is no branch.
+    assert "+48748865210" not in contact.phones

@@ -36,7 +36,7 @@ def test_changed_footer_leaves_one_version_with_the_old_values(tmp_path: Path) -
     finally:
         server.stop()
     db = sqlite_utils.Database(db_path)
-    current = db["contacts"].get("small-town")
+    current = db["contacts"].get(("small-town", "siedziba"))
     assert json.loads(current["phones"]) == ["+48774215077"]
     versions = list(db["contact_versions"].rows)
     assert len(versions) == 1  # the unchanged third crawl adds none
@@ -58,5 +58,19 @@ def test_failed_numbers_are_kept_with_their_page(tmp_path: Path) -> None:
     rows = list(db["contact_issues"].rows)
     assert len(rows) == 1
     assert rows[0]["value"] == "123456789" and rows[0]["page_url"].endswith("/kontakt")
-    assert db["contacts"].get("gops")["regon"] is None  # never stored as valid
+    assert db["contacts"].get(("gops", "siedziba"))["regon"] is None  # never stored as valid
     assert db["contact_versions"].count == 0
+
+
+def test_branches_are_rows_and_an_old_archive_is_migrated(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    old = sqlite_utils.Database(path)
+    # The foundation's layout: one contact row per source, keyed by source_id alone.
+    old["contacts"].insert({"source_id": "wup", "city": "Wałbrzych"}, pk="source_id")
+    old.close()
+    db = open_db(str(path))
+    assert db["contacts"].pks == ["source_id", "place"]
+    assert db["contacts"].get(("wup", "siedziba"))["city"] == "Wałbrzych"
+    save_contact(db, "wup", {"city": "Legnica"}, place="Oddział w Legnicy", role="oddział")
+    rows = {r["place"]: r["role"] for r in db["contacts"].rows}
+    assert rows == {"siedziba": "siedziba", "Oddział w Legnicy": "oddział"}

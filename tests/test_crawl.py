@@ -129,7 +129,7 @@ def test_no_mojibake_anywhere_in_the_archive(crawled: dict) -> None:
 @pytest.mark.parametrize("name", SITES)
 def test_contact_row(crawled: dict, name: str) -> None:
     site: ServedSite = crawled["sites"][name]
-    row = crawled["db"]["contacts"].get(name)
+    row = crawled["db"]["contacts"].get((name, "siedziba"))
     for key, value in site.expected["contact"].items():
         got = row[key]
         if key in ("phones", "fax", "emails"):
@@ -238,5 +238,5 @@ def test_news_listing_on_the_homepage(tmp_path: Path, fixture_sites) -> None:
     db_path = tmp_path / "a.db"
     result = kronika("crawl", "--sources", str(sources), "--db", str(db_path))
     assert result.returncode == 0, result.stderr
-    row = sqlite_utils.Database(db_path)["contacts"].get("home")
+    row = sqlite_utils.Database(db_path)["contacts"].get(("home", "siedziba"))
     assert row["nip"] == site.expected["contact"]["nip"]

@@ -39,6 +39,8 @@ def db_path(tmp_path: Path) -> Path:
     db["contacts"].insert(
         {
             "source_id": "gmina-przyklad",
+            "place": "siedziba",
+            "role": "siedziba",
             "street": "ul. Długa 1",
             "postal_code": "00-001",
             "city": "Przykład",

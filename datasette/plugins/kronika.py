@@ -169,10 +169,13 @@ async def source_context(datasette, database: str, source_id: str) -> dict | Non
     source = (await db.execute("select * from sources where id = ?", [source_id])).first()
     if source is None:
         return None
-    card = None
+    cards = []
     if await db.table_exists("contacts"):
-        row = (await db.execute("select * from contacts where source_id = ?", [source_id])).first()
-        if row is not None:
+        rows = await db.execute(
+            "select * from contacts where source_id = ? order by role != 'siedziba', place",
+            [source_id],
+        )
+        for row in rows:
             card = dict(row)
             card["phone_list"] = [str(p) for p in _json_value(card.get("phones"), [])]
             card["fax_list"] = [str(p) for p in _json_value(card.get("fax"), [])]
@@ -186,6 +189,7 @@ async def source_context(datasette, database: str, source_id: str) -> dict | Non
                 for day in _DAY_NAMES
                 if isinstance(schedule, dict) and schedule.get(day)
             ]
+            cards.append(card)
     mentioned = []
     if await db.table_exists("mentions"):
         rows = await db.execute(
@@ -210,7 +214,7 @@ async def source_context(datasette, database: str, source_id: str) -> dict | Non
                 [source_id],
             )
         ]
-    return {"source": dict(source), "card": card, "mentioned": mentioned, "issues": issues}
+    return {"source": dict(source), "cards": cards, "mentioned": mentioned, "issues": issues}
 
 
 @hookimpl

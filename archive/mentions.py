@@ -38,22 +38,29 @@ _WORD = rf"[{_UPPER}]\w+(?:-[{_UPPER}]\w+)?"  # a capitalized word, "Kujawsko-Po
 
 # Head lemma, the words that must follow the head (a regex over the text), and the type.
 # The head and capitalized adjectives before it are found by Morfeusz, not by this table.
+_OF_VOIVODESHIP = rf"(?:\s+Województwa\s+{_WORD})?"
 TEMPLATES: tuple[tuple[str, str, str], ...] = (
     ("ośrodek", r"Pomocy\s+(?:Społecznej|Rodzinie)", "ops"),
-    ("ośrodek", r"Polityki\s+Społecznej", "rops"),
-    ("centrum", r"Polityki\s+Społecznej", "rops"),
+    ("ośrodek", rf"Polityki\s+Społecznej{_OF_VOIVODESHIP}", "rops"),
+    ("centrum", rf"Polityki\s+Społecznej{_OF_VOIVODESHIP}", "rops"),
     ("centrum", r"Pomocy\s+Rodzinie", "pcpr"),
     ("centrum", r"Rozwoju\s+Zasobów\s+Ludzkich", "inna"),
-    ("urząd", r"Pracy", "pup"),  # "wup" when an adjective says wojewódzki
-    ("urząd", rf"Marszałkowski\w*(?:\s+Województwa\s+{_WORD})?", "urzad-marszalkowski"),
+    ("centrum", r"Usług\s+Społecznych", "inna"),
+    ("dom", r"Pomocy\s+Społecznej", "inna"),
+    ("inspektorat", r"Pracy", "inna"),
+    ("urząd", rf"Pracy(?:\s+m\.\s?st\.\s+{_WORD})?", "pup"),  # "wup" if an adjective says so
+    ("urząd", rf"Marszałkowski\w*{_OF_VOIVODESHIP}", "urzad-marszalkowski"),
     ("urząd", r"Wojewódzki\w*", "urzad-wojewodzki"),
-    ("urząd", rf"(?:Miasta\s+i\s+Gminy|Miasta|Gminy|Miejski\w*)\s+{_WORD}", "inna"),
+    ("urząd", rf"(?:Miasta\s+i\s+Gminy|Miasta|Gminy)\s+{_WORD}|Miejski\w*", "inna"),
     ("ministerstwo", rf"{_WORD}(?:(?:,\s+|\s+i\s+|\s+)(?!Województwa){_WORD})*", "ministerstwo"),
     ("agencja", rf"Rozwoju(?:\s+{_WORD})+", "agencja-rozwoju"),
     ("program", rf"Operacyjn\w+(?:\s+{_WORD}){{0,4}}", "program-ue"),
     ("fundusz", r"Społeczn\w+(?:\s+Plus|\s*\+)?", "program-ue"),
     ("fundusz", r"Rozwoju\s+Regionalnego", "program-ue"),
-    ("fundusz", r"Europejsk\w+\s+dla\s+Rozwoju\s+Społecznego", "program-ue"),
+    ("fundusz", r"na\s+rzecz\s+Sprawiedliwej\s+Transformacji", "program-ue"),
+    # The 2021-2027 programmes: "Fundusze Europejskie dla Rozwoju Społecznego / dla Kujaw
+    # i Pomorza / dla Łódzkiego".
+    ("fundusz", rf"Europejsk\w+\s+dla\s+{_WORD}(?:\s+(?:i\s+)?{_WORD})?", "program-ue"),
     ("fundusz", r"Rehabilitacji\s+Osób\s+Niepełnosprawnych", "inna"),
     ("starostwo", r"Powiatow\w+", "inna"),
     ("zakład", r"Ubezpieczeń\s+Społecznych", "inna"),
@@ -89,17 +96,35 @@ ACRONYMS: dict[str, tuple[str, str]] = {
     "PFRON": ("Państwowy Fundusz Rehabilitacji Osób Niepełnosprawnych", "inna"),
     "ZUS": ("Zakład Ubezpieczeń Społecznych", "inna"),
     "CRZL": ("Centrum Rozwoju Zasobów Ludzkich", "inna"),
+    "CUS": ("Centrum Usług Społecznych", "inna"),
     "MRPiPS": ("Ministerstwo Rodziny, Pracy i Polityki Społecznej", "ministerstwo"),
     "MPiPS": ("Ministerstwo Pracy i Polityki Społecznej", "ministerstwo"),
     "MFiPR": ("Ministerstwo Funduszy i Polityki Regionalnej", "ministerstwo"),
 }
+# Regional operational programmes 2007-2020 by their voivodeship code ("RPO WSL").
+RPO_CODES = {
+    "WD": "Dolnośląskiego",
+    "WK-P": "Kujawsko-Pomorskiego",
+    "WL": "Lubelskiego",
+    "WŁ": "Łódzkiego",
+    "WO": "Opolskiego",
+    "WSL": "Śląskiego",
+    "WŚ": "Świętokrzyskiego",
+    "WiM": "Warmińsko-Mazurskiego",
+    "WZ": "Zachodniopomorskiego",
+}
+# An acronym may carry a case ending after a hyphen: "MOPS-u", "ZUS-em", "PFRON-owi".
 _ACRONYM_RE = re.compile(
-    r"(?<![\w-])(?:"
+    r"(?<![\w-])(?P<acronym>"
     + "|".join(re.escape(a) for a in sorted(ACRONYMS, key=len, reverse=True))
-    + r")(?![\w+-])|(?<![\w-])RPO(?:\s+W[A-Z]{1,3})?(?![\w-])"
+    + r"|RPO(?:\s+(?:"
+    + "|".join(re.escape(code) for code in sorted(RPO_CODES, key=len, reverse=True))
+    + r"))?)(?:-(?:u|em|ie|owi|y|ów|ach|ami))?(?![\w+-])"
 )
 # "w Wałbrzychu", "we Wrocławiu", "dla Miasta Torunia", "w Jeleniej Górze".
-_PLACE_RE = re.compile(rf"\s+(?:(?:w|we)\s+|dla\s+Miasta\s+)({_WORD}(?:\s+{_WORD})?)")
+_PLACE_RE = re.compile(
+    rf"(?:\s+S\.\s?A\.)?\s+(?:(?:w|we)\s+|dla\s+Miasta\s+)({_WORD}(?:\s+{_WORD})?)"
+)
 # Types named for the whole country: a place after the next name is never theirs.
 _NATIONAL = frozenset({"ministerstwo", "program-ue"})
 _TOKEN_RE = re.compile(r"[\w]+(?:-[\w]+)*")
@@ -190,25 +215,61 @@ def _same_case(form: str, model: str) -> str:
     return form[:1].upper() + form[1:] if model[:1].isupper() else form
 
 
+_GENDER_PREFERENCE = {"m3": 0, "f": 1, "n": 2}
+
+
+def _geographic_noun(word: str) -> tuple[str, str] | None:
+    """(lemma, tag) of a place name's noun.
+
+    Morfeusz lists every dictionary place a form can come from ("Lublinie": Lublin and the
+    village Lublino; "Lesznie": Leszno and Lesznia). Towns are the shorter, older names, and
+    masculine ones break the remaining ties ("Głogowie": Głogów, not Głogowa or Głogowo).
+    Measured on bench/mentions_labelled.jsonl: 216/221 cities right; simplemma's choice
+    instead gave 206 ("Lublino", "Strzelino").
+    """
+    readings = [
+        (lemma, tag)
+        for lemma, tag, names in analyses(word)
+        if tag.startswith("subst:")
+        and lemma[:1].isupper()
+        and any(n in ("nazwa_geograficzna", "człon_nazwy_geograficznej") for n in names)
+    ]
+    if not readings:
+        return None
+    return min(
+        readings,
+        key=lambda r: (len(r[0]), _GENDER_PREFERENCE.get(min(_tag_parts(r[1])[3]), 3)),
+    )
+
+
+def _is_adjective(word: str) -> bool:
+    return any(tag.startswith("adj:") for _, tag, _ in analyses(word))
+
+
 @lru_cache(maxsize=20_000)
 def city_lemma(place: str) -> str:
     """The nominative of a place as written after "w" or "dla Miasta": "Jeleniej Górze" ->
-    "Jelenia Góra", "Toruniu" -> "Toruń"."""
+    "Jelenia Góra", "Piotrkowie Trybunalskim" -> "Piotrków Trybunalski", "Bielsku-Białej" ->
+    "Bielsko-Biała". A place Morfeusz does not know is kept as written."""
+    if "-" in place and " " not in place:
+        parts = [city_lemma(part) for part in place.split("-")]
+        return "-".join(parts)
     words = place.split()
-    nouns = [
-        (lemma, tag)
-        for lemma, tag, qualifiers in analyses(words[-1])
-        if tag.startswith("subst:") and "nazwa_geograficzna" in qualifiers
-    ]
-    if not nouns:
-        return place  # a village Morfeusz does not know: kept as written
-    lemma, tag = nouns[0]
+    nouns = [(i, _geographic_noun(w)) for i, w in enumerate(words)]
+    found = [(i, n) for i, n in nouns if n]
+    if not found:
+        return place
+    # The noun of "Gorzowie Wielkopolskim" is the word that cannot be an adjective.
+    index, (lemma, tag) = next(((i, n) for i, n in found if not _is_adjective(words[i])), found[0])
     parts = _tag_parts(tag)
-    noun = _same_case(lemma, words[-1])
-    if len(words) == 1:
-        return noun
-    gender = next(iter(parts[3]))
-    return f"{nominative_adjective(words[0], 'sg', gender)} {noun}"
+    number, gender = next(iter(parts[1])), min(parts[3])
+    out = []
+    for i, word in enumerate(words):
+        if i == index:
+            out.append(_same_case(lemma, word))
+        else:
+            out.append(nominative_adjective(word, number, gender))
+    return " ".join(out)
 
 
 # ---------------------------------------------------------------- detection
@@ -261,6 +322,23 @@ def _plural_nominative(lemma: str, model: str) -> str:
     return model
 
 
+def _before_next_name(matched: str) -> str:
+    """The matched words up to where another name starts: "Programu Operacyjnego Kapitał
+    Ludzki Regionalny Ośrodek …" ends before "Regionalny"."""
+    tokens = list(re.finditer(r"\S+", matched))
+    for i, token in enumerate(tokens[1:], 1):
+        word = token.group().strip(",")
+        following = tokens[i + 1].group() if i + 1 < len(tokens) else ""
+        if (
+            _starts_name(word)
+            or following
+            and noun_readings(following, HEAD_LEMMAS)
+            and any(tag.startswith("adj:") for _, tag, _ in analyses(word))
+        ):
+            return matched[: token.start()].rstrip(", ")
+    return matched
+
+
 def _ministry_words(matched: str) -> str:
     """A ministry's name up to where another institution starts: "Pracy i Polityki
     Społecznej, Miejskiego Ośrodka …" ends before "Miejskiego"."""
@@ -285,21 +363,28 @@ def _place_after(text: str, end: int) -> tuple[str, str, int] | None:
     if not match:
         return None
     place = match.group(1)
-    first = place.split()[0]
-    if noun_readings(first, HEAD_LEMMAS) or first in ACRONYMS:
+    words = place.split()
+    if _starts_name(words[0]):
         return None  # "w Ministerstwie …" is the next institution, not a place
-    # Keep a second word only when it is part of the place ("Jeleniej Górze", not "Toruniu Jan").
-    if len(place.split()) == 2 and not any(
-        "nazwa_geograficzna" in q for _, _, q in analyses(place.split()[1])
-    ):
-        place = first
-    if not any(
-        "nazwa_geograficzna" in q or tag.startswith("ign")
-        for _, tag, q in analyses(place.split()[-1])
-    ):
-        return None
+    # A second capitalized word belongs to the place ("Jeleniej Górze", "Nowym Sączu",
+    # "Piotrkowie Trybunalskim") unless it starts a name or is a person's name.
+    if len(words) == 2 and (_starts_name(words[1]) or _personal_name(words[1])):
+        place = words[0]
     written = text[match.start() : match.start(1) + len(place)].strip()
+    if written.startswith("S."):
+        written = written.split(None, 2)[-1] if written.startswith("S. A.") else written
+        written = re.sub(r"^S\.\s?A\.\s+", "", written)
     return written, city_lemma(place), match.start(1) + len(place)
+
+
+def _starts_name(word: str) -> bool:
+    """Whether a word opens another institution's name: a head noun or an acronym."""
+    return bool(noun_readings(word, HEAD_LEMMAS)) or word in ACRONYMS
+
+
+def _personal_name(word: str) -> bool:
+    names = {q for _, _, qualifiers in analyses(word) for q in qualifiers}
+    return bool(names) and names <= {"imię", "nazwisko"}
 
 
 def find_mentions(text: str) -> list[Mention]:
@@ -322,6 +407,8 @@ def find_mentions(text: str) -> list[Mention]:
             number, cases, gender = reading
             while first > 0 and words[first - 1][0][:1].isupper():
                 previous = words[first - 1][0]
+                if any(s <= words[first - 1][1] < e for s, e in taken):
+                    break  # the end of the name before: "… Kapitał Ludzki Regionalny Ośrodek"
                 if text[words[first - 1][2] : words[first][1]].strip():
                     break  # punctuation between: not one name
                 if not any(_agrees(previous, number, c, gender) for c in cases.split("|")):
@@ -330,6 +417,7 @@ def find_mentions(text: str) -> list[Mention]:
             matched = _SUFFIX_RE.sub("", match.group().rstrip())
             if kind == "ministerstwo":
                 matched = _ministry_words(matched)
+            matched = _before_next_name(matched)
             after = matched.strip()
             end = words[index][2] + len(matched)
             name = _normalize(words, first, index, after, reading)
@@ -344,8 +432,10 @@ def find_mentions(text: str) -> list[Mention]:
             if place:
                 name = f"{name} {place[0]}"
                 city, end = place[1], place[2]
-            elif kind == "inna" and re.match(r"Urz", words[index][0]):
+            elif kind == "inna" and re.match(r"Urz", words[index][0]) and "Miejski" not in after:
                 city = city_lemma(after.split()[-1])  # "Urząd Miasta Torunia"
+            elif "m.st." in after.replace(" ", ""):
+                city = city_lemma(after.split()[-1])  # "Urząd Pracy m.st. Warszawy"
             start = words[first][1]
             found.append(Mention(text[start:end], name, kind, city, start, end))
             taken.append((start, end))
@@ -353,10 +443,10 @@ def find_mentions(text: str) -> list[Mention]:
     for match in _ACRONYM_RE.finditer(text):
         if any(s <= match.start() < e for s, e in taken):
             continue
-        acronym = match.group()
+        acronym = match.group("acronym")
         name, kind = ACRONYMS.get(acronym, ("Regionalny Program Operacyjny", "program-ue"))
         if acronym.startswith("RPO") and acronym != "RPO":
-            name = f"Regionalny Program Operacyjny {acronym.split()[1]}"
+            name = f"Regionalny Program Operacyjny Województwa {RPO_CODES[acronym.split()[1]]}"
         end, city = match.end(), None
         place = _place_after(text, end)
         if place:
@@ -367,14 +457,26 @@ def find_mentions(text: str) -> list[Mention]:
 
 
 def _share_places(text: str, mentions: list[Mention]) -> list[Mention]:
-    """ "Powiatowego Urzędu Pracy i Ośrodka Pomocy Społecznej w Bydgoszczy": both in Bydgoszcz."""
-    for this, following in zip(mentions, mentions[1:], strict=False):
-        between = text[this.end : following.start]
-        if this.type in _NATIONAL or not re.fullmatch(r"\s+(?:i|oraz)\s+", between):
-            continue  # "A, B w Toruniu" lists two institutions; only "A i B w Toruniu" shares
-        if this.city is None and following.city:
-            place = following.text[len(following.text.split(" w ")[0]) :].strip()
-            if place.startswith(("w ", "we ", "dla ")):
-                this.name = f"{this.name} {place}"
-                this.city = following.city
+    """ "Powiatowego Urzędu Pracy, Powiatowego Centrum Pomocy Rodzinie i Miejskiego Ośrodka
+    Pomocy Społecznej w Głogowie": all three in Głogów. A list joined by commas alone
+    ("A, B w Toruniu") names different places, so only a run ending in "i"/"oraz" shares."""
+    for index in range(len(mentions) - 1, 0, -1):
+        last = mentions[index]
+        if last.city is None:
+            continue
+        place = last.text[len(last.text.split(" w ")[0]) :].strip()
+        if not place.startswith(("w ", "we ")):
+            continue
+        joiner = text[mentions[index - 1].end : last.start]
+        if not re.fullmatch(r"\s+(?:i|oraz)\s+", joiner):
+            continue
+        for earlier in range(index - 1, -1, -1):
+            this = mentions[earlier]
+            if this.city is not None or this.type in _NATIONAL:
+                break
+            this.name = f"{this.name} {place}"
+            this.city = last.city
+            gap = text[mentions[earlier - 1].end : this.start] if earlier else ""
+            if not re.fullmatch(r",\s+", gap):
+                break
     return mentions

@@ -90,7 +90,7 @@ def _contact_cell(key: str, value: Any) -> Any:
     if key in ("phones", "fax", "emails"):
         return _json_list(value)
     if key == "hours_json":
-        return json.dumps(value or {}, ensure_ascii=False, sort_keys=True)
+        return json.dumps(value or {}, ensure_ascii=False)  # days stay in week order
     return value
 
 

@@ -240,3 +240,15 @@ def test_news_listing_on_the_homepage(tmp_path: Path, fixture_sites) -> None:
     assert result.returncode == 0, result.stderr
     row = sqlite_utils.Database(db_path)["contacts"].get(("home", "siedziba"))
     assert row["nip"] == site.expected["contact"]["nip"]
+
+
+def test_mentions_are_stored_per_article(crawled: dict) -> None:
+    db: sqlite_utils.Database = crawled["db"]
+    rows = list(db["mentions"].rows)
+    assert rows and all(r["url"] in {a["url"] for a in db["articles"].rows} for r in rows)
+    names = {(r["name"], r["type"], r["city"]) for r in rows}
+    assert ("Regionalny Ośrodek Polityki Społecznej w Kielcach", "rops", "Kielce") in names
+    assert ("Program Operacyjny Kapitał Ludzki", "program-ue", None) in names
+    # A second crawl replaced the rows instead of adding copies.
+    keys = [(r["url"], r["position"]) for r in rows]
+    assert len(keys) == len(set(keys))

@@ -163,6 +163,14 @@ def _json_value(value: object, default: object) -> object:
         return default
 
 
+_COMPANY_SUFFIX = re.compile(r"\s*(?:S\.\s?A\.|sp\.\s*z\s*o\.\s*o\.)\s*$", re.I)
+
+
+def institution_name(name: str) -> str:
+    """A registry name as mentions normalize it: without "S.A." or "sp. z o.o."."""
+    return _COMPANY_SUFFIX.sub("", name or "")
+
+
 async def source_context(datasette, database: str, source_id: str) -> dict | None:
     """A source's contact card, failed numbers and the articles that mention it by name."""
     db = datasette.get_database(database)
@@ -197,9 +205,9 @@ async def source_context(datasette, database: str, source_id: str) -> dict | Non
             select a.url, a.title, a.published, m.text as written, s.name as publisher
             from mentions m join articles a on a.url = m.url
             left join sources s on s.id = a.source_id
-            where m.name = ? group by a.url order by a.published desc limit 200
+            where m.name in (?, ?) group by a.url order by a.published desc limit 200
             """,
-            [source["name"]],
+            [source["name"], institution_name(source["name"])],
         )
         for row in rows:
             item = dict(row)

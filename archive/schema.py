@@ -20,6 +20,25 @@ class Table:
     defaults: dict[str, object] = field(default_factory=dict)
 
 
+# What a contact row says, shared by the current row and its earlier versions.
+CONTACT_VALUES: dict[str, type] = {
+    "street": str,
+    "postal_code": str,
+    "city": str,
+    "phones": str,  # JSON list, E.164
+    "fax": str,  # JSON list, E.164
+    "emails": str,  # JSON list
+    "nip": str,
+    "regon": str,
+    "krs": str,
+    "epuap": str,  # ePUAP inbox address: /darr/SkrytkaESP
+    "bank_account": str,  # NRB, 26 digits, checksum-checked
+    "website": str,
+    "hours": str,  # as shown on the page
+    "hours_json": str,  # {"mon": [["07:30", "15:30"]], ...}
+    "page_url": str,  # the page the values were read from
+}
+
 TABLES: tuple[Table, ...] = (
     Table(
         name="sources",
@@ -66,21 +85,7 @@ TABLES: tuple[Table, ...] = (
             "source_id": str,
             "place": str,  # "siedziba" for the seat, else the branch's heading
             "role": str,  # siedziba, oddział, filia, delegatura, punkt...
-            "street": str,
-            "postal_code": str,
-            "city": str,
-            "phones": str,  # JSON list, E.164
-            "fax": str,  # JSON list, E.164
-            "emails": str,  # JSON list
-            "nip": str,
-            "regon": str,
-            "krs": str,
-            "epuap": str,  # ePUAP inbox address: /darr/SkrytkaESP
-            "bank_account": str,  # NRB, 26 digits, checksum-checked
-            "website": str,
-            "hours": str,  # as shown on the page
-            "hours_json": str,  # {"mon": [["07:30", "15:30"]], ...}
-            "page_url": str,  # the page the contact block was read from
+            **CONTACT_VALUES,
             "first_seen": str,  # when these values were first seen
             "updated_at": str,  # when they were last seen
         },
@@ -95,21 +100,7 @@ TABLES: tuple[Table, ...] = (
             "role": str,
             "seen_from": str,  # first crawl that showed these values
             "seen_to": str,  # last crawl that showed them, before they changed
-            "street": str,
-            "postal_code": str,
-            "city": str,
-            "phones": str,
-            "fax": str,
-            "emails": str,
-            "nip": str,
-            "regon": str,
-            "krs": str,
-            "epuap": str,
-            "bank_account": str,
-            "website": str,
-            "hours": str,
-            "hours_json": str,
-            "page_url": str,
+            **CONTACT_VALUES,
         },
         pk=("source_id", "place", "seen_from"),
     ),

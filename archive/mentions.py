@@ -51,7 +51,7 @@ TEMPLATES: tuple[tuple[str, str, str], ...] = (
     ("urząd", rf"Pracy(?:\s+m\.\s?st\.\s+{_WORD})?", "pup"),  # "wup" if an adjective says so
     ("urząd", rf"Marszałkowski\w*{_OF_VOIVODESHIP}", "urzad-marszalkowski"),
     ("urząd", r"Wojewódzki\w*", "urzad-wojewodzki"),
-    ("urząd", rf"(?:Miasta\s+i\s+Gminy|Miasta|Gminy)\s+{_WORD}|Miejski\w*", "inna"),
+    ("urząd", rf"(?:Miasta\s+i\s+Gminy|Miasta|Gminy)\s+{_WORD}(?:\s+{_WORD})?|Miejski\w*", "inna"),
     ("ministerstwo", rf"{_WORD}(?:(?:,\s+|\s+i\s+|\s+)(?!Województwa){_WORD})*", "ministerstwo"),
     ("agencja", rf"Rozwoju(?:\s+{_WORD})+", "agencja-rozwoju"),
     ("program", rf"Operacyjn\w+(?:\s+{_WORD}){{0,4}}", "program-ue"),
@@ -281,7 +281,9 @@ def _name_head(words: list[tuple[str, int, int]], index: int) -> tuple[str, str,
     if not word[:1].isupper():
         return None
     readings = [_tag_parts(tag) for _, tag in noun_readings(word, HEAD_LEMMAS)]
-    readings = [parts for parts in readings if len(parts) >= 4]
+    # Names are singular but for a few ("Fundusze Europejskie"): singular readings first
+    # ("Starostwa" is the singular genitive before it is a plural).
+    readings = sorted((p for p in readings if len(p) >= 4), key=lambda p: "sg" not in p[1])
     if not readings:
         return None
     number, gender = next(iter(readings[0][1])), next(iter(readings[0][3]))
@@ -383,8 +385,9 @@ def _starts_name(word: str) -> bool:
 
 
 def _personal_name(word: str) -> bool:
+    """A first name or surname that cannot be read otherwise ("Śląskiej" can be an adjective)."""
     names = {q for _, _, qualifiers in analyses(word) for q in qualifiers}
-    return bool(names) and names <= {"imię", "nazwisko"}
+    return bool(names) and names <= {"imię", "nazwisko"} and not _is_adjective(word)
 
 
 def find_mentions(text: str) -> list[Mention]:
@@ -433,7 +436,8 @@ def find_mentions(text: str) -> list[Mention]:
                 name = f"{name} {place[0]}"
                 city, end = place[1], place[2]
             elif kind == "inna" and re.match(r"Urz", words[index][0]) and "Miejski" not in after:
-                city = city_lemma(after.split()[-1])  # "Urząd Miasta Torunia"
+                # "Urząd Miasta Torunia", "Urząd Gminy Lipnica Wielka"
+                city = city_lemma(re.sub(r"^(?:Miasta\s+i\s+Gminy|Miasta|Gminy)\s+", "", after))
             elif "m.st." in after.replace(" ", ""):
                 city = city_lemma(after.split()[-1])  # "Urząd Pracy m.st. Warszawy"
             start = words[first][1]

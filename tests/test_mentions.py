@@ -76,3 +76,15 @@ def test_two_word_city_and_neuter_head() -> None:
     assert names("Spotkanie w Powiatowym Centrum Pomocy Rodzinie w Jeleniej Górze.") == [
         ("Powiatowe Centrum Pomocy Rodzinie w Jeleniej Górze", "pcpr", "Jelenia Góra")
     ]
+
+
+def test_singular_reading_first_and_places_that_look_like_surnames() -> None:
+    text = (
+        "Starostwa Powiatowego w Turku, Powiatowy Urząd Pracy w Rudzie Śląskiej "
+        "i Urzędu Gminy Lipnica Wielka."
+    )
+    assert names(text) == [
+        ("Starostwo Powiatowe w Turku", "inna", "Turek"),
+        ("Powiatowy Urząd Pracy w Rudzie Śląskiej", "pup", "Ruda Śląska"),
+        ("Urząd Gminy Lipnica Wielka", "inna", "Lipnica Wielka"),
+    ]

@@ -205,10 +205,13 @@ def _branch_units(block: HtmlElement) -> list[tuple[str, list[HtmlElement]]]:
                 sibling.tag in ("h1", "h2", "h3", "h4", "h5")
                 or bold
                 and sibling.tag in ("b", "strong")
-                and not _BRANCH_HEADING_RE.match(sibling.text_content() or "")
                 or _opens_unit(sibling)
             ):
-                break
+                break  # the next heading (a bold line on old pages) starts another unit
+            previous = members[-1]
+            if bold and sibling.tag == "br" and previous.tag == "br":
+                if not (previous.tail or "").strip():
+                    break  # "<br><br>": a blank line ends an old page's unit
             members.append(sibling)
         units.append((title, members))
     return units

@@ -132,9 +132,28 @@ def test_contact_row(crawled: dict, name: str) -> None:
     row = crawled["db"]["contacts"].get((name, "siedziba"))
     for key, value in site.expected["contact"].items():
         got = row[key]
-        if key in ("phones", "fax", "emails"):
-            got = json.loads(got or "[]")
+        if key in ("phones", "fax", "emails", "hours_json"):
+            got = json.loads(got or "null")
         assert got == value, key
+    places = {
+        r["place"]: r
+        for r in crawled["db"]["contacts"].rows_where(
+            "source_id = ? and role != 'siedziba'", [name]
+        )
+    }
+    expected_branches = {b["place"]: b for b in site.expected.get("branches", [])}
+    assert set(places) == set(expected_branches)
+    for place, branch in expected_branches.items():
+        for key, value in branch.items():
+            got = places[place][key]
+            if key in ("phones", "fax", "emails"):
+                got = json.loads(got or "[]")
+            assert got == value, (place, key)
+    issues = {
+        (r["field"], r["value"])
+        for r in crawled["db"]["contact_issues"].rows_where("source_id = ?", [name])
+    }
+    assert issues == {(i["field"], i["value"]) for i in site.expected.get("contact_issues", [])}
 
 
 def test_second_crawl_adds_no_rows(crawled: dict) -> None:

@@ -163,6 +163,13 @@ def contact_blocks(root: HtmlElement, *, contact_page: bool = False) -> list[Htm
         if el.tag in _SKIP_TAGS or any(a.tag in _SKIP_TAGS for a in el.iterancestors()):
             continue
         found.append(el)
+    if len(found) == int(contact_page):
+        # No footer, address or contact block at all: an old page's last block may be one.
+        trailing = _trailing_block(root)
+        if trailing is not None and not any(
+            trailing is el or el in trailing.iterancestors() for el in found
+        ):
+            found.append(trailing)
     # Keep only outermost blocks so nothing is read twice.
     chosen = set(found)
     return [
@@ -170,6 +177,26 @@ def contact_blocks(root: HtmlElement, *, contact_page: bool = False) -> list[Htm
         for index, el in enumerate(found)
         if el not in found[:index] and not any(a in chosen for a in el.iterancestors())
     ]
+
+
+def _trailing_block(root: HtmlElement) -> HtmlElement | None:
+    """The page's last block when it reads as an address: old pages end with a plain
+    "<hr><center>Ośrodek …<br>ul. …, 27-200 …<br>NIP …</center>" and no footer markup."""
+    body = root.find("body")
+    if body is None:
+        return None
+    for el in reversed(body):
+        if not isinstance(el.tag, str) or el.tag in _SKIP_TAGS or el.tag in ("hr", "br"):
+            continue
+        text = el.text_content()
+        if not text.strip():
+            continue
+        if el.tag in ("article", "main") or el.find(".//h1") is not None:
+            return None  # the page's text, not its footer
+        if len(text) <= 1500 and _POSTAL_CODE_RE.search(text):
+            return el
+        return None
+    return None
 
 
 def _cf_email(encoded: str) -> str | None:

@@ -66,6 +66,8 @@ TEMPLATES: tuple[tuple[str, str, str], ...] = (
     ("zakład", r"Ubezpieczeń\s+Społecznych", "inna"),
 )
 HEAD_LEMMAS = frozenset(lemma for lemma, _, _ in TEMPLATES)
+# First letters of every inflected form of the heads ("urząd", "urzędu"; "dom", "domu").
+_HEAD_STARTS = frozenset(lemma[:3] for lemma in HEAD_LEMMAS) | {"urz"}
 
 # Acronyms: expansion and type. A place may follow ("MOPS w Wałbrzychu").
 ACRONYMS: dict[str, tuple[str, str]] = {
@@ -278,8 +280,8 @@ def city_lemma(place: str) -> str:
 def _name_head(words: list[tuple[str, int, int]], index: int) -> tuple[str, str, str] | None:
     """(number, case, gender) of a capitalized head noun at `index`, if it is one."""
     word = words[index][0]
-    if not word[:1].isupper():
-        return None
+    if not word[:1].isupper() or word[:3].lower() not in _HEAD_STARTS:
+        return None  # most words cannot be a head: skip the dictionary lookup
     readings = [_tag_parts(tag) for _, tag in noun_readings(word, HEAD_LEMMAS)]
     # Names are singular but for a few ("Fundusze Europejskie"): singular readings first
     # ("Starostwa" is the singular genitive before it is a plural).

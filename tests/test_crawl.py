@@ -77,6 +77,11 @@ SITES = [
     "wp-classic",
     "php-cms-1250",
     "frontpage-town",
+    # Contacts in depth, written independently: branches under headings and bold lines,
+    # ePUAP, bank accounts (valid and not), websites, hours forms, failed REGON, REGON-14.
+    "wup-oddzialy",
+    "gops-godziny",
+    "pcpr-zmiana",
 ]
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 
+import lxml.html
 from lxml.html import HtmlElement
 
 from archive import selectors as S
@@ -27,6 +28,39 @@ AGREE_THEIRS_COVERED = 0.7
 PARAGRAPH_FOUND = 0.5
 
 _WORD_RE = re.compile(r"\w+")
+
+
+def json_ld_body(root: HtmlElement) -> str:
+    """The page's JSON-LD articleBody, as plain paragraphs, or "".
+
+    Used only when neither block extractor found text: measured on aeb-dev, preferring it
+    to them lowered F1 from 0.969 to 0.958 (bodies cut short, or holding teaser text only).
+    """
+    import json
+
+    for script in root.iter("script"):
+        if "ld+json" not in (script.get("type") or "") or "articleBody" not in (script.text or ""):
+            continue
+        raw = (script.text or "").strip().removeprefix("<!--").removesuffix("-->").strip()
+        try:
+            data = json.loads(raw, strict=False)
+        except ValueError:
+            continue
+        stack = [data]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, list):
+                stack.extend(node)
+            elif isinstance(node, dict):
+                body = node.get("articleBody")
+                if isinstance(body, str) and body.strip():
+                    if "<" in body:  # some sites put HTML in it
+                        body = lxml.html.fromstring(f"<div>{body}</div>").text_content()
+                    return "\n\n".join(
+                        " ".join(p.split()) for p in re.split(r"\n\s*\n|\r\n", body) if p.strip()
+                    )
+                stack.extend(v for v in node.values() if isinstance(v, (dict, list)))
+    return ""
 
 
 def trafilatura_text(root: HtmlElement, url: str) -> str:

@@ -18,6 +18,7 @@ from archive.content import (
     combine_bodies,
     drop_quote_headers,
     find_thread,
+    json_ld_body,
     thread_is_main,
     trafilatura_text,
 )
@@ -61,7 +62,7 @@ class Article:
     modified: str | None = None
     lead: str | None = None
     body: str = ""
-    body_source: str = ""  # selector, kronika, trafilatura, trafilatura+kronika, thread
+    body_source: str = ""  # selector, kronika, trafilatura, trafilatura+kronika, thread, json-ld
     attachments: list[dict[str, Any]] = field(default_factory=list)
     encoding: str = "utf-8"
     is_article: bool = False
@@ -879,6 +880,11 @@ def extract_article(
         body, body_source = clean_body(thread, title, attachment_titles), "thread"
     elif theirs:
         body, body_source = combine_bodies(clean_body(theirs, title, attachment_titles), body)
+    if not body and not selectors.get("body"):
+        # Both extractors came back empty (text drawn by scripts): the structured data's copy.
+        structured = json_ld_body(root)
+        if structured:
+            body, body_source = clean_body(structured, title, attachment_titles), "json-ld"
     lead = find_lead(scope, body)
 
     article = Article(

@@ -135,3 +135,24 @@ def test_find_thread_needs_posts_with_a_message_inside() -> None:
     root, _ = parse_document(f"<html><body>{teasers}</body></html>")
     assert find_thread(root) == ([], set())
     assert not thread_is_main([], set(), None)
+
+
+def test_json_ld_body_only_when_the_page_shows_no_text() -> None:
+    body = (
+        "Wojewódzki Urząd Pracy ogłasza nabór wniosków o dofinansowanie szkoleń.\\n\\n"
+        "Wnioski można składać do końca miesiąca w siedzibie urzędu lub przez ePUAP."
+    )
+    page = f"""<html><head><title>Nabór wniosków - WUP</title>
+    <script type="application/ld+json">{{"@type": "NewsArticle", "headline": "Nabór wniosków",
+    "articleBody": "{body}"}}
+    </script></head><body><div id="app"><h1>Nabór wniosków</h1></div></body></html>"""
+    article = extract_article(page.encode(), "https://wup.example.pl/aktualnosci/nabor")
+    assert article.body_source == "json-ld"
+    assert article.body.startswith("Wojewódzki Urząd Pracy ogłasza nabór")
+    assert "przez ePUAP." in article.body
+    # When the page shows its text, that text wins over the structured copy.
+    shown = page.replace('<div id="app"><h1>Nabór wniosków</h1></div>',
+                         "<article><h1>Nabór wniosków</h1>"
+                         + "".join(f"<p>{p}</p>" for p in ARTICLE) + "</article>")  # fmt: skip
+    article = extract_article(shown.encode(), "https://wup.example.pl/aktualnosci/nabor")
+    assert article.body_source != "json-ld" and ARTICLE[0] in article.body

@@ -61,17 +61,33 @@ def main() -> None:
     help="Crawl only this source; repeat for several. Default: every source.",
 )
 @click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, help="Archive file.")
+@click.option(
+    "--recheck",
+    is_flag=True,
+    help="Revalidate every archived article with a conditional request (new versions, removals).",
+)
+@click.option(
+    "--overlap",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Listing pages of already archived articles read before an incremental run stops.",
+)
 @click.option("--verbose", "-v", is_flag=True, help="Show Scrapy's own log (INFO level).")
 @click.option("--log-file", type=click.Path(dir_okay=False), help="Write Scrapy's log here.")
 def crawl(
     sources_path: str,
     source_ids: tuple[str, ...],
     db_path: str,
+    recheck: bool,
+    overlap: int,
     verbose: bool,
     log_file: str | None,
 ) -> None:
     """Crawl news of the registry's sources into the archive.
 
+    After a completed run, the next one is incremental: it reads listing pages only until
+    it reaches articles already archived, and asks "changed since?" for listings it knows.
     Progress is printed per source while it runs and a summary at the end. The exit
     status is 1 if any source failed entirely; what other sources saved stays saved.
     """
@@ -98,7 +114,11 @@ def crawl(
         run_id,
         "--log-level",
         "INFO" if verbose else "ERROR",
+        "--overlap",
+        str(overlap),
     ]
+    if recheck:
+        command.append("--recheck")
     for source in sources:
         command += ["--source", source.id]
     if log_file:
@@ -141,7 +161,7 @@ def project_root() -> str:
 
 def summary_table(sources: list[Source], rows: dict[str, dict[str, Any]]) -> str:
     """A plain-text table of one run's outcome per source."""
-    header = ("source", "status", "pages", "new", "updated", "unchanged", "errors")
+    header = ("source", "status", "pages", "new", "updated", "unchanged", "removed", "errors")
     lines = [header]
     for source in sources:
         row = rows.get(source.id) or {}
@@ -149,14 +169,25 @@ def summary_table(sources: list[Source], rows: dict[str, dict[str, Any]]) -> str
             (
                 source.id,
                 str(row.get("status") or "not run"),
-                str(row.get("pages_fetched") or 0),
-                str(row.get("articles_new") or 0),
-                str(row.get("articles_updated") or 0),
-                str(row.get("articles_unchanged") or 0),
-                str(row.get("errors") or 0),
+                *(
+                    str(row.get(key) or 0)
+                    for key in (
+                        "pages_fetched",
+                        "articles_new",
+                        "articles_updated",
+                        "articles_unchanged",
+                        "articles_removed",
+                        "errors",
+                    )
+                ),
             )
         )
-    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
+    return text_table(lines)
+
+
+def text_table(lines: list[tuple[str, ...]]) -> str:
+    """Columns padded to their widest cell; the first left-aligned, the rest right-aligned."""
+    widths = [max(len(line[i]) for line in lines) for i in range(len(lines[0]))]
     return "\n".join(
         "  ".join(
             cell.ljust(widths[i]) if i == 0 else cell.rjust(widths[i])
@@ -164,6 +195,47 @@ def summary_table(sources: list[Source], rows: dict[str, dict[str, Any]]) -> str
         )
         for line in lines
     )
+
+
+@main.command()
+@click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, help="Archive file.")
+@click.option("--runs", default=1, show_default=True, type=click.IntRange(1, 1000),
+              help="How many recent runs to show per source.")  # fmt: skip
+def status(db_path: str, runs: int) -> None:
+    """Show each source's recent crawl runs: when, how long, pages, articles, errors."""
+    from archive.store import recent_runs
+
+    if not Path(db_path).exists():
+        fail(f"no archive at {db_path}")
+    import sqlite_utils
+
+    rows = recent_runs(sqlite_utils.Database(db_path), runs)
+    if not rows:
+        click.echo("no crawl has run yet", err=True)
+        return
+    lines = [("source", "started", "took", "status", "pages", "new", "updated", "unchanged",
+              "removed", "errors")]  # fmt: skip
+    for row in rows:
+        lines.append(
+            (
+                row["source_id"],
+                row["started"] or "",
+                row["took"],
+                row["status"] or "",
+                *(
+                    str(row.get(key) or 0)
+                    for key in (
+                        "pages_fetched",
+                        "articles_new",
+                        "articles_updated",
+                        "articles_unchanged",
+                        "articles_removed",
+                        "errors",
+                    )
+                ),
+            )
+        )
+    click.echo(text_table(lines))
 
 
 @main.command()

@@ -73,6 +73,8 @@ TABLES: tuple[Table, ...] = (
             "fetched_at": str,
             "first_seen": str,
             "content_sha256": str,
+            "last_checked": str,  # last time the page was confirmed (200 or 304)
+            "removed_at": str,  # when the site answered 404/410 for it; the row stays
         },
         pk="url",
         not_null=frozenset({"source_id"}),
@@ -118,6 +120,35 @@ TABLES: tuple[Table, ...] = (
         pk=("source_id", "field", "value"),
     ),
     Table(
+        name="article_versions",
+        columns={
+            "url": str,
+            "content_sha256": str,  # hash of the content fields (archive.store.CONTENT_FIELDS)
+            "fetched_at": str,  # when this content was first fetched
+            "title": str,
+            "published": str,
+            "lead": str,
+            "body": str,
+            "attachments": str,
+        },
+        pk=("url", "content_sha256"),
+        indexes=(("url", "fetched_at"),),
+    ),
+    Table(
+        name="fetch_state",
+        columns={
+            "url": str,
+            "source_id": str,
+            "kind": str,  # listing, article
+            "etag": str,  # HTTP validators, sent back as If-None-Match / If-Modified-Since
+            "last_modified": str,
+            "status": int,  # last HTTP status
+            "checked_at": str,
+        },
+        pk="url",
+        indexes=(("source_id", "kind"),),
+    ),
+    Table(
         name="mentions",
         columns={
             "url": str,  # the article naming the institution
@@ -143,6 +174,7 @@ TABLES: tuple[Table, ...] = (
             "articles_new": int,
             "articles_updated": int,
             "articles_unchanged": int,
+            "articles_removed": int,
             "errors": int,
             "error_summary": str,
         },

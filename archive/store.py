@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 import sqlite_utils
 
-ArticleOutcome = Literal["new", "updated", "unchanged"]
+ArticleOutcome = Literal["new", "updated", "unchanged", "removed"]
 
 # Fields whose change makes a new version of an article; fetched_at and the like do not.
 CONTENT_FIELDS = ("title", "published", "lead", "body", "attachments")
@@ -59,9 +59,90 @@ def save_article(db: sqlite_utils.Database, record: dict[str, Any]) -> ArticleOu
     else:
         row["first_seen"] = existing[1] or row["fetched_at"]
         outcome = "unchanged" if existing[0] == row["content_sha256"] else "updated"
+    row["last_checked"] = row["fetched_at"]
+    row["removed_at"] = None  # answered again: not removed (any more)
     columns = set(db["articles"].columns_dict)
-    db["articles"].upsert({k: v for k, v in row.items() if k in columns}, pk="url")
+    with db.conn:
+        db["articles"].upsert({k: v for k, v in row.items() if k in columns}, pk="url")
+        if outcome != "unchanged":
+            # Every distinct content stays; the articles row is the latest.
+            version = {
+                k: row.get(k) for k in ("url", "content_sha256", "fetched_at", *CONTENT_FIELDS)
+            }
+            db["article_versions"].insert(version, pk=("url", "content_sha256"), ignore=True)
     return outcome
+
+
+def mark_checked(db: sqlite_utils.Database, url: str, when: str | None = None) -> None:
+    """Record that a known article answered "not modified" (304)."""
+    db.execute(
+        "update articles set last_checked = ?, removed_at = null where url = ?",
+        [when or utc_now(), url],
+    )
+    db.conn.commit()
+
+
+def mark_removed(db: sqlite_utils.Database, url: str, when: str | None = None) -> bool:
+    """Mark a known article the site no longer serves (404/410); the row and versions stay.
+
+    Returns whether this run is the one that found it gone.
+    """
+    cursor = db.execute(
+        "update articles set removed_at = ? where url = ? and removed_at is null",
+        [when or utc_now(), url],
+    )
+    db.conn.commit()
+    return cursor.rowcount > 0
+
+
+def save_fetch_state(
+    db: sqlite_utils.Database,
+    url: str,
+    source_id: str,
+    kind: str,
+    status: int,
+    etag: str | None,
+    last_modified: str | None,
+) -> None:
+    """Remember a page's HTTP validators for the next run's conditional request."""
+    row = {"url": url, "source_id": source_id, "kind": kind, "status": status}
+    row["checked_at"] = utc_now()
+    if status == 200:
+        row.update(etag=etag, last_modified=last_modified)
+    db["fetch_state"].upsert(row, pk="url")
+
+
+def known_articles(db: sqlite_utils.Database, source_id: str) -> dict[str, dict[str, Any]]:
+    """Articles of a source the archive holds (not removed), with their HTTP validators."""
+    rows = db.execute(
+        """
+        select a.url, f.etag, f.last_modified from articles a
+        left join fetch_state f on f.url = a.url
+        where a.source_id = ? and a.removed_at is null
+        """,
+        [source_id],
+    ).fetchall()
+    return {url: {"etag": etag, "last_modified": modified} for url, etag, modified in rows}
+
+
+def page_validators(db: sqlite_utils.Database, url: str) -> dict[str, Any]:
+    """Stored validators of one page (a listing), empty if never fetched."""
+    row = db.execute("select etag, last_modified from fetch_state where url = ?", [url]).fetchone()
+    return {"etag": row[0], "last_modified": row[1]} if row else {}
+
+
+def previous_run_complete(db: sqlite_utils.Database, source_id: str, run_id: str) -> bool:
+    """Whether the source's last run before this one finished (not killed or interrupted).
+
+    Only then may a crawl stop at the first listing page it already knows: after a killed
+    run, older pages may still hold articles never fetched.
+    """
+    row = db.execute(
+        "select status from crawl_runs where source_id = ? and run_id < ? "
+        "order by run_id desc limit 1",
+        [source_id, run_id],
+    ).fetchone()
+    return bool(row) and row[0] in ("ok", "partial")
 
 
 def save_mentions(
@@ -186,3 +267,34 @@ def finish_run(
 def run_summary(db: sqlite_utils.Database, run_id: str) -> list[dict[str, Any]]:
     """Rows of `crawl_runs` for one run, in source order."""
     return list(db["crawl_runs"].rows_where("run_id = ?", [run_id], order_by="source_id"))
+
+
+def recent_runs(db: sqlite_utils.Database, per_source: int = 1) -> list[dict[str, Any]]:
+    """The latest crawl runs of every source, newest first, with how long each took."""
+    if "crawl_runs" not in db.table_names():
+        return []
+    rows = db.execute(
+        """
+        select * from (
+          select *, row_number() over (partition by source_id order by run_id desc) as n
+          from crawl_runs
+        ) where n <= ? order by source_id, run_id desc
+        """,
+        [per_source],
+    )
+    columns = [c[0] for c in rows.description]
+    result = []
+    for values in rows.fetchall():
+        row = dict(zip(columns, values, strict=True))
+        row["took"] = _duration(row.get("started"), row.get("finished"))
+        result.append(row)
+    return result
+
+
+def _duration(started: str | None, finished: str | None) -> str:
+    if not started or not finished:
+        return "-"
+    seconds = int(
+        (datetime.fromisoformat(finished) - datetime.fromisoformat(started)).total_seconds()
+    )
+    return f"{seconds // 60}m{seconds % 60:02d}s" if seconds >= 60 else f"{seconds}s"

@@ -15,13 +15,16 @@ from archive.mentions import find_mentions
 from archive.schema import open_db
 from archive.store import (
     finish_run,
+    mark_checked,
+    mark_removed,
     save_article,
     save_contact,
+    save_fetch_state,
     save_mentions,
     save_sources,
     start_run,
 )
-from crawler.items import ContactPageItem, PageItem
+from crawler.items import CheckItem, ContactPageItem, FetchStateItem, PageItem
 
 log = logging.getLogger(__name__)
 progress = logging.getLogger("kronika.progress")
@@ -42,7 +45,7 @@ class ArchivePipeline:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.db_path = crawler.settings.get("KRONIKA_DB", "archive.db")
-        self.counts = {"new": 0, "updated": 0, "unchanged": 0}
+        self.counts = {"new": 0, "updated": 0, "unchanged": 0, "removed": 0}
         self.rejected = 0
         self.footer_contact = Contact()
         self.page_contact = Contact()
@@ -65,7 +68,23 @@ class ArchivePipeline:
             self._store_page(item, spider)
         elif isinstance(item, ContactPageItem):
             self._collect_contact(item)
+        elif isinstance(item, CheckItem):
+            self._store_check(item)
+        elif isinstance(item, FetchStateItem):
+            save_fetch_state(
+                self.db, item.url, item.source_id, item.kind, item.status, item.etag,
+                item.last_modified,
+            )  # fmt: skip
         return item
+
+    def _store_check(self, item: CheckItem) -> None:
+        """A re-checked known article: unchanged (304) or gone from the site (404/410)."""
+        if item.status == 304:
+            mark_checked(self.db, item.url)
+            self.counts["unchanged"] += 1
+        elif mark_removed(self.db, item.url):
+            self.counts["removed"] += 1
+            progress.info("%s: removed from the site: %s", item.source_id, item.url)
 
     def _store_page(self, item: PageItem, spider: Spider) -> None:
         article = extract_article(
@@ -85,6 +104,9 @@ class ArchivePipeline:
         record = article.as_record()
         record.update(source_id=item.source_id, fetched_at=item.fetched_at)
         outcome = save_article(self.db, record)
+        save_fetch_state(
+            self.db, record["url"], item.source_id, "article", 200, item.etag, item.last_modified
+        )
         save_mentions(
             self.db,
             record["url"],
@@ -149,6 +171,7 @@ class ArchivePipeline:
                 "articles_new": self.counts["new"],
                 "articles_updated": self.counts["updated"],
                 "articles_unchanged": self.counts["unchanged"],
+                "articles_removed": self.counts["removed"],
                 "errors": errors,
                 "error_summary": summary,
             },

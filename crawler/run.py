@@ -54,11 +54,15 @@ def run_crawl(
     *,
     log_level: str = "ERROR",
     log_file: str | None = None,
+    recheck: bool = False,
+    overlap: int = 1,
 ) -> None:
     """Crawl every source concurrently, one Scrapy crawler each, into one archive file."""
     base = Settings()
     base.setmodule("crawler.settings", priority="project")
     base.set("KRONIKA_DB", db_path, priority="cmdline")
+    base.set("KRONIKA_RECHECK", recheck, priority="cmdline")
+    base.set("KRONIKA_OVERLAP_PAGES", overlap, priority="cmdline")
     base.set("LOG_LEVEL", log_level, priority="cmdline")
     if log_file:
         base.set("LOG_FILE", log_file, priority="cmdline")
@@ -83,6 +87,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--run-id", required=True)
     parser.add_argument("--log-level", default="ERROR")
     parser.add_argument("--log-file")
+    parser.add_argument("--recheck", action="store_true")
+    parser.add_argument("--overlap", type=int, default=1)
     args = parser.parse_args(argv)
     try:
         registry = load_sources(args.sources)
@@ -91,7 +97,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     configure_progress()
-    run_crawl(chosen, args.db, args.run_id, log_level=args.log_level, log_file=args.log_file)
+    run_crawl(
+        chosen,
+        args.db,
+        args.run_id,
+        log_level=args.log_level,
+        log_file=args.log_file,
+        recheck=args.recheck,
+        overlap=args.overlap,
+    )
     return 0
 
 

@@ -39,3 +39,7 @@ KRONIKA_DB = "archive.db"
 KRONIKA_SOURCES = "sources.toml"
 KRONIKA_MAX_PAGES = 5000  # requests per source per run
 KRONIKA_MAX_LISTING_PAGES = 300  # listing pages followed per news URL
+# Incremental runs: after a completed run, a listing stops after this many pages whose
+# articles are all known already (a killed run is followed by a full walk instead).
+KRONIKA_OVERLAP_PAGES = 1
+KRONIKA_RECHECK = False  # revalidate every known article with a conditional request

@@ -32,10 +32,12 @@ Run ``python -m demo.serve [--port 8101] [DIR]`` to serve all demo sites.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import sys
 import threading
 import time
+from email.utils import formatdate, parsedate_to_datetime
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -45,7 +47,7 @@ __all__ = ["SiteServer", "main", "serve_site", "serve_sites"]
 
 DEFAULT_SITES_DIR = Path(__file__).resolve().parent / "sites"
 BASE_URL_TOKEN = b"{{BASE_URL}}"
-HIDDEN_FILES = {"site.json", "expected.json"}
+HIDDEN_FILES = {"site.json", "expected.json", "generated.json"}
 _ERROR_TEXT = {
     403: "Brak dostępu.",
     404: "Nie znaleziono strony.",
@@ -126,6 +128,9 @@ class _SiteHTTPServer(ThreadingHTTPServer):
         self.root = root.resolve()
         self.config = SiteConfig.load(self.root)
         self.verbose = verbose
+        # (path with query, status) of every request, for tests and benches to count.
+        self.requests: list[tuple[str, int]] = []
+        self.requests_lock = threading.Lock()
         super().__init__(address, _Handler)
 
 
@@ -163,6 +168,8 @@ class _Handler(BaseHTTPRequestHandler):
         send_body: bool = True,
     ) -> None:
         self.send_response(status)
+        with self.server.requests_lock:
+            self.server.requests.append((self.path, status))
         headers = {"Content-Type": content_type, "Content-Length": str(len(body))}
         for key, value in (extra or {}).items():
             # case-insensitive override of defaults
@@ -271,8 +278,29 @@ class _Handler(BaseHTTPRequestHandler):
         ctype = content_type_for(file, config.charset_header)
         if _is_text(ctype) and BASE_URL_TOKEN in body:
             body = body.replace(BASE_URL_TOKEN, self._origin().encode("ascii"))
-        extra = _lookup(config.headers, path, query)
+        extra = dict(_lookup(config.headers, path, query) or {})
+        # Validators as a real server sends them, so crawls can ask "changed since?".
+        etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
+        modified = int(file.stat().st_mtime)
+        extra.setdefault("ETag", etag)
+        extra.setdefault("Last-Modified", formatdate(modified, usegmt=True))
+        if self._not_modified(etag, modified):
+            self._send(304, b"", ctype, extra, send_body=False)
+            return
         self._send(200, body, ctype, extra, send_body=send_body)
+
+    def _not_modified(self, etag: str, modified: int) -> bool:
+        """Whether the request's If-None-Match / If-Modified-Since says it has this version."""
+        tags = self.headers.get("If-None-Match")
+        if tags is not None:
+            return etag in [t.strip() for t in tags.split(",")] or tags.strip() == "*"
+        since = self.headers.get("If-Modified-Since")
+        if since:
+            try:
+                return modified <= int(parsedate_to_datetime(since).timestamp())
+            except (TypeError, ValueError):
+                return False
+        return False
 
 
 class SiteServer:
@@ -293,6 +321,11 @@ class SiteServer:
             daemon=True,
         )
         self._stopped = False
+
+    @property
+    def requests(self) -> list[tuple[str, int]]:
+        """(path with query, status) of every request served so far."""
+        return self._httpd.requests
 
     @property
     def base_url(self) -> str:

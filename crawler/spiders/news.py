@@ -16,7 +16,7 @@ from twisted.python.failure import Failure
 from archive.extract import parse_document
 from archive.registry import Source, load_sources, select_sources
 from archive.store import utc_now
-from crawler.items import ContactPageItem, PageItem
+from crawler.items import CheckItem, ContactPageItem, FetchStateItem, PageItem
 from crawler.links import (
     analyze_listing,
     canonical_url,
@@ -75,13 +75,47 @@ class NewsSpider(scrapy.Spider):
         self.requests_made = 0
         self.max_pages = 5000
         self.max_listing_pages = 300
+        self.overlap_pages = 1
+        self.recheck = False
+        # What the archive already holds for this source (filled from the database).
+        self.known: dict[str, dict[str, Any]] = {}
+        self.incremental = False
+        self.known_listing_pages: dict[str, int] = {}
+        self.listing_validators: dict[str, dict[str, Any]] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
-        spider.max_pages = crawler.settings.getint("KRONIKA_MAX_PAGES", 5000)
-        spider.max_listing_pages = crawler.settings.getint("KRONIKA_MAX_LISTING_PAGES", 300)
+        settings = crawler.settings
+        spider.max_pages = settings.getint("KRONIKA_MAX_PAGES", 5000)
+        spider.max_listing_pages = settings.getint("KRONIKA_MAX_LISTING_PAGES", 300)
+        spider.overlap_pages = max(settings.getint("KRONIKA_OVERLAP_PAGES", 1), 1)
+        spider.recheck = settings.getbool("KRONIKA_RECHECK", False)
+        spider.load_archive_state(settings.get("KRONIKA_DB", "archive.db"))
         return spider
+
+    def load_archive_state(self, db_path: str) -> None:
+        """Known articles, listing validators and whether the last run finished."""
+        from archive.schema import open_db
+        from archive.store import known_articles, page_validators, previous_run_complete
+
+        db = open_db(db_path)
+        try:
+            self.known = known_articles(db, self.source.id)
+            self.incremental = previous_run_complete(db, self.source.id, self.run_id)
+            for url in self.source.news:
+                self.listing_validators[canonical_url(url)] = page_validators(
+                    db, canonical_url(url)
+                )
+        finally:
+            db.close()
+        if self.known:
+            progress.info(
+                "%s: %d articles already archived; %s",
+                self.source.id,
+                len(self.known),
+                "incremental run" if self.incremental else "full walk (last run did not finish)",
+            )
 
     # ------------------------------------------------------------ requests
 
@@ -89,22 +123,50 @@ class NewsSpider(scrapy.Spider):
         """Whether a URL is on the source's own host (homepage's or a listing's)."""
         return any(same_origin(url, home) for home in (self.source.homepage, *self.source.news))
 
-    def _request(self, url: str, callback: Any, **meta: Any) -> scrapy.Request | None:
-        """A request within the source's host and page budget, or None."""
+    def _request(
+        self, url: str, callback: Any, validators: dict[str, Any] | None = None, **meta: Any
+    ) -> scrapy.Request | None:
+        """A request within the source's host and page budget, or None.
+
+        With `validators` (a stored ETag / Last-Modified) it is conditional: the site may
+        answer 304 and send no body.
+        """
         if not self._on_site(url):
             return None
         if self.requests_made >= self.max_pages:
             return None
         self.requests_made += 1
-        return scrapy.Request(url, callback=callback, errback=self.on_error, meta=meta)
+        headers = {}
+        if validators:
+            if validators.get("etag"):
+                headers["If-None-Match"] = validators["etag"]
+            if validators.get("last_modified"):
+                headers["If-Modified-Since"] = validators["last_modified"]
+            meta["handle_httpstatus_list"] = [304, 404, 410]
+        return scrapy.Request(
+            url, callback=callback, errback=self.on_error, meta=meta, headers=headers or None
+        )
 
     async def start(self) -> AsyncIterator[Any]:
         """Listings first, then the homepage (contact footer, feeds) and the contact page."""
         progress.info("%s: crawling %s", self.source.id, ", ".join(self.source.news))
         for url in self.source.news:
-            request = self._request(canonical_url(url), self.parse_listing, listing=url, page=1)
+            validators = (
+                self.listing_validators.get(canonical_url(url)) if self.incremental else None
+            )
+            request = self._request(
+                canonical_url(url), self.parse_listing, validators, listing=url, page=1
+            )
             if request:
                 yield request
+        if self.recheck:
+            # Every known article, asked "changed since?": unchanged ones cost no body.
+            for url, validators in self.known.items():
+                request = self._request(
+                    url, self.parse_article, validators or {"etag": None}, via="recheck"
+                )
+                if request:
+                    yield request
         home = self._request(canonical_url(self.source.homepage), self.parse_homepage)
         if home:
             home.priority = 10
@@ -150,9 +212,26 @@ class NewsSpider(scrapy.Spider):
     def parse_listing(self, response: Response) -> Iterator[Any]:
         """Article links and further pages of a news listing."""
         listing_root = response.meta["listing"]
+        if response.status in (304, 404, 410):
+            if response.status == 304:
+                # The listing has not changed since the last run: nothing new to find there.
+                self.listing_successes += 1
+                progress.info("%s: %s not modified", self.source.id, response.url)
+                yield FetchStateItem(response.url, self.source.id, "listing", 304, None, None)
+            else:
+                self.errors.append((response.url, f"HTTP {response.status}"))
+            return
         if not is_html(response):
             return
         self.listing_successes += 1
+        yield FetchStateItem(
+            canonical_url(response.url),
+            self.source.id,
+            "listing",
+            200,
+            _header(response, b"ETag"),
+            _header(response, b"Last-Modified"),
+        )
         root, _ = parse_document(response.body, header_charset(response))
         if response.meta.get("page") == 1:
             # The listing's footer carries the contact block too (and is all there is when
@@ -180,7 +259,8 @@ class NewsSpider(scrapy.Spider):
             request = self._request(feed, self.parse_feed)
             if request:
                 yield request
-        for item in listing.articles:
+        fresh = [item for item in listing.articles if item.url not in self.known]
+        for item in fresh:
             request = self._request(
                 item.url,
                 self.parse_article,
@@ -190,6 +270,13 @@ class NewsSpider(scrapy.Spider):
             )
             if request:
                 yield request
+        if self.incremental and listing.articles and not fresh:
+            # Every article here is archived already: older pages hold older ones.
+            seen = self.known_listing_pages.get(listing_root, 0) + 1
+            self.known_listing_pages[listing_root] = seen
+            if seen >= self.overlap_pages:
+                progress.debug("%s: %s: all known, stopping", self.source.id, response.url)
+                return
         for url in listing.pages:
             count = self.listing_pages.get(listing_root, 1)
             if count >= self.max_listing_pages:
@@ -237,6 +324,10 @@ class NewsSpider(scrapy.Spider):
 
     def parse_article(self, response: Response) -> Iterator[Any]:
         """A candidate article page goes to the pipeline raw; extraction decides."""
+        if response.status in (304, 404, 410):
+            # Only re-checks of known articles accept these: unchanged, or gone from the site.
+            yield CheckItem(response.request.url, self.source.id, response.status)
+            return
         if not is_html(response) or not self._on_site(response.url):
             # Not a page, or a redirect that left the source's host.
             return
@@ -249,6 +340,8 @@ class NewsSpider(scrapy.Spider):
             via=response.meta.get("via", "listing"),
             listing_title=response.meta.get("listing_title"),
             listing_date=response.meta.get("listing_date"),
+            etag=_header(response, b"ETag"),
+            last_modified=_header(response, b"Last-Modified"),
         )
 
     def on_error(self, failure: Failure) -> None:
@@ -263,6 +356,11 @@ class NewsSpider(scrapy.Spider):
         self.errors.append((request.url, reason))
         self.crawler.stats.inc_value("kronika/errors")
         progress.warning("%s: %s: %s", self.source.id, request.url, reason)
+
+
+def _header(response: Response, name: bytes) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None
 
 
 def news_prefix(url: str) -> str | None:

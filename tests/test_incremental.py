@@ -1,0 +1,84 @@
+"""Scheduled runs: fetch only what changed, keep every version, notice removals."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import sqlite_utils
+
+from demo.generated import add_articles, article_path, edit_article, remove_article, write_news_site
+from demo.serve import serve_site
+from tests.conftest import kronika
+
+SOURCE = """[[source]]
+id = "pup-gen"
+name = "Powiatowy Urząd Pracy w Wałbrzychu"
+kind = "county-labour-office"
+region = "dolnośląskie"
+homepage = "{base}/"
+news = ["{base}/aktualnosci.html"]
+"""
+
+
+def crawl(sources: Path, db: Path, *extra: str) -> dict:
+    result = kronika("crawl", "--sources", str(sources), "--db", str(db), *extra)
+    assert result.returncode == 0, result.stderr
+    rows = list(sqlite_utils.Database(db)["crawl_runs"].rows)
+    return max(rows, key=lambda r: r["run_id"])
+
+
+def test_runs_fetch_only_what_changed_and_keep_versions(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    write_news_site(site, 30, per_page=10)
+    server = serve_site(site)
+    try:
+        sources = tmp_path / "sources.toml"
+        sources.write_text(SOURCE.format(base=server.base_url), encoding="utf-8")
+        db_path = tmp_path / "archive.db"
+        first = crawl(sources, db_path)
+        assert first["articles_new"] == 30
+        first_requests = len(server.requests)
+
+        server.requests.clear()
+        second = crawl(sources, db_path)
+        assert (second["articles_new"], second["articles_updated"]) == (0, 0)
+        fetched = [path for path, status in server.requests if status == 200]
+        assert not [p for p in fetched if p.startswith("/aktualnosci/")]  # no article body
+        assert len(server.requests) <= 0.25 * first_requests
+        assert ("/aktualnosci.html", 304) in server.requests  # asked "changed since?"
+
+        new = add_articles(site, 3)
+        edit_article(site, 5)
+        third = crawl(sources, db_path)
+        assert (third["articles_new"], third["articles_updated"]) == (3, 0)
+
+        server.requests.clear()
+        fourth = crawl(sources, db_path, "--recheck")
+        assert (fourth["articles_new"], fourth["articles_updated"]) == (0, 1)
+        assert fourth["articles_unchanged"] == 32
+        bodies = [p for p, status in server.requests if status == 200 and "komunikat" in p]
+        assert bodies == [article_path(5)]  # the others answered 304
+
+        remove_article(site, 7)
+        fifth = crawl(sources, db_path, "--recheck")
+        assert fifth["articles_removed"] == 1
+    finally:
+        server.stop()
+
+    db = sqlite_utils.Database(db_path)
+    base = server.base_url
+    assert db["articles"].count == 33
+    assert {r["url"] for r in db["articles"].rows} >= {base + article_path(n) for n in new}
+    versions = list(db["article_versions"].rows_where("url = ?", [base + article_path(5)]))
+    assert len(versions) == 2
+    assert "Aktualizacja nr 1" in db["articles"].get(base + article_path(5))["body"]
+    assert not any("Aktualizacja" in v["body"] for v in versions if v["fetched_at"] == min(
+        x["fetched_at"] for x in versions))  # fmt: skip
+    removed = db["articles"].get(base + article_path(7))
+    assert removed["removed_at"] and removed["body"]  # marked, not deleted
+
+    status = kronika("status", "--db", str(db_path), "--runs", "5")
+    assert status.returncode == 0, status.stderr
+    assert status.stdout.count("pup-gen") == 5 and "removed" in status.stdout
+    listing = db["fetch_state"].get(base + "/aktualnosci.html")
+    assert listing["etag"] and listing["last_modified"]

@@ -138,6 +138,9 @@ class _Handler(BaseHTTPRequestHandler):
     server: _SiteHTTPServer
     server_version = "KronikaDemo/1.0"
     protocol_version = "HTTP/1.0"
+    # Headers and body go out as separate writes: with Nagle's algorithm on, the body waits
+    # for the client's delayed ACK (about 40 ms a response on loopback).
+    disable_nagle_algorithm = True
 
     # -- logging -------------------------------------------------------
     def log_message(self, format: str, *args) -> None:  # noqa: A002 - stdlib signature

@@ -81,6 +81,7 @@ class NewsSpider(scrapy.Spider):
         self.known: dict[str, dict[str, Any]] = {}
         self.incremental = False
         self.known_listing_pages: dict[str, int] = {}
+        self.requested_listings: set[str] = {canonical_url(url) for url in source.news}
         self.listing_validators: dict[str, dict[str, Any]] = {}
 
     @classmethod
@@ -277,7 +278,12 @@ class NewsSpider(scrapy.Spider):
             if seen >= self.overlap_pages:
                 progress.debug("%s: %s: all known, stopping", self.source.id, response.url)
                 return
-        for url in listing.pages:
+        pages = listing.pages
+        if self.incremental:
+            # One page at a time, so a page of known articles can stop the walk before the
+            # pager's links to every older page are all queued.
+            pages = [url for url in pages if url not in self.requested_listings][:1]
+        for url in pages:
             count = self.listing_pages.get(listing_root, 1)
             if count >= self.max_listing_pages:
                 break
@@ -285,6 +291,7 @@ class NewsSpider(scrapy.Spider):
                 url, self.parse_listing, listing=listing_root, page=response.meta["page"] + 1
             )
             if request:
+                self.requested_listings.add(url)
                 self.listing_pages[listing_root] = count + 1
                 request.priority = 5
                 yield request

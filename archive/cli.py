@@ -349,6 +349,62 @@ def read_page(path: str) -> bytes:
     return data
 
 
+@main.command("warc-replay")
+@click.argument("url")
+@click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, help="Archive file.")
+@click.option(
+    "--version",
+    "version",
+    type=click.IntRange(min=1),
+    help="Which captured version, 1 being the oldest. Default: the latest.",
+)
+@click.option("--headers", is_flag=True, help="Print the HTTP status line and headers first.")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Write the page's bytes exactly as fetched to this file instead of printing text.",
+)
+def warc_replay(
+    url: str, db_path: str, version: int | None, headers: bool, out: str | None
+) -> None:
+    """Show an archived article's page exactly as it was fetched (from the WARC capture)."""
+    import sqlite_utils
+
+    from archive.encoding import decode_html
+    from archive.store import capture_location
+    from archive.warc import read_capture, warc_folder
+
+    if not Path(db_path).exists():
+        fail(f"no archive at {db_path}")
+    try:
+        found = capture_location(sqlite_utils.Database(db_path), url, version)
+    except IndexError as error:
+        fail(str(error))
+    if found is None:
+        fail(f"no capture of {url} in {db_path}")
+    name, offset, _ = found
+    try:
+        capture = read_capture(warc_folder(db_path), name, offset)
+    except (OSError, LookupError) as error:
+        fail(f"cannot read capture {name}:{offset}: {error}")
+    if headers:
+        click.echo(f"HTTP {capture.status}  {capture.url}  fetched {capture.fetched_at}")
+        for key, value in capture.headers:
+            click.echo(f"{key}: {value}")
+        click.echo("")
+    if out:
+        Path(out).write_bytes(capture.body)
+        click.echo(f"{len(capture.body)} bytes written to {out}", err=True)
+        return
+    charset = next(
+        (v.split("charset=", 1)[1] for k, v in capture.headers if k.lower() == "content-type"
+         and "charset=" in v),
+        None,
+    )  # fmt: skip
+    text, _ = decode_html(capture.body, charset)
+    click.echo(text)
+
+
 @main.group()
 def sources() -> None:
     """Inspect the sources registry."""

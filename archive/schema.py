@@ -73,6 +73,8 @@ TABLES: tuple[Table, ...] = (
             "fetched_at": str,
             "first_seen": str,
             "content_sha256": str,
+            "warc_file": str,  # raw capture of the latest version: WARC file and offset
+            "warc_offset": int,
             "last_checked": str,  # last time the page was confirmed (200 or 304)
             "removed_at": str,  # when the site answered 404/410 for it; the row stays
         },
@@ -130,6 +132,8 @@ TABLES: tuple[Table, ...] = (
             "lead": str,
             "body": str,
             "attachments": str,
+            "warc_file": str,  # the response this content came from, as fetched
+            "warc_offset": int,
         },
         pk=("url", "content_sha256"),
         indexes=(("url", "fetched_at"),),

@@ -14,6 +14,8 @@ ArticleOutcome = Literal["new", "updated", "unchanged", "removed"]
 
 # Fields whose change makes a new version of an article; fetched_at and the like do not.
 CONTENT_FIELDS = ("title", "published", "lead", "body", "attachments")
+# Where a version's raw response was captured (archive/warc.py).
+CAPTURE_FIELDS = ("warc_file", "warc_offset")
 
 
 def utc_now() -> str:
@@ -66,9 +68,8 @@ def save_article(db: sqlite_utils.Database, record: dict[str, Any]) -> ArticleOu
         db["articles"].upsert({k: v for k, v in row.items() if k in columns}, pk="url")
         if outcome != "unchanged":
             # Every distinct content stays; the articles row is the latest.
-            version = {
-                k: row.get(k) for k in ("url", "content_sha256", "fetched_at", *CONTENT_FIELDS)
-            }
+            keys = ("url", "content_sha256", "fetched_at", *CONTENT_FIELDS, *CAPTURE_FIELDS)
+            version = {k: row.get(k) for k in keys}
             db["article_versions"].insert(version, pk=("url", "content_sha256"), ignore=True)
     return outcome
 
@@ -298,3 +299,22 @@ def _duration(started: str | None, finished: str | None) -> str:
         (datetime.fromisoformat(finished) - datetime.fromisoformat(started)).total_seconds()
     )
     return f"{seconds // 60}m{seconds % 60:02d}s" if seconds >= 60 else f"{seconds}s"
+
+
+def capture_location(
+    db: sqlite_utils.Database, url: str, version: int | None = None
+) -> tuple[str, int, str] | None:
+    """(WARC file, offset, fetched_at) of an article's raw capture: its latest version, or
+    version N counting from 1 for the oldest; None if the archive holds no capture of it."""
+    rows = db.execute(
+        "select warc_file, warc_offset, fetched_at from article_versions "
+        "where url = ? and warc_file is not null order by fetched_at",
+        [url],
+    ).fetchall()
+    if not rows:
+        return None
+    if version is None:
+        return rows[-1]
+    if not 1 <= version <= len(rows):
+        raise IndexError(f"{url} has {len(rows)} captured version(s), not {version}")
+    return rows[version - 1]

@@ -19,6 +19,8 @@ class PageItem:
     listing_date: str | None = None  # ISO date shown beside the link on the listing
     etag: str | None = None  # HTTP validators, for the next run's conditional request
     last_modified: str | None = None
+    warc_file: str | None = None  # where the raw response was captured
+    warc_offset: int | None = None
 
 
 @dataclass

@@ -102,7 +102,12 @@ class ArchivePipeline:
             log.info("not an article: %s (%s)", item.url, article.reason)
             return
         record = article.as_record()
-        record.update(source_id=item.source_id, fetched_at=item.fetched_at)
+        record.update(
+            source_id=item.source_id,
+            fetched_at=item.fetched_at,
+            warc_file=item.warc_file,
+            warc_offset=item.warc_offset,
+        )
         outcome = save_article(self.db, record)
         save_fetch_state(
             self.db, record["url"], item.source_id, "article", 200, item.etag, item.last_modified

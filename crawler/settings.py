@@ -31,6 +31,8 @@ TELNETCONSOLE_ENABLED = False
 HTTPERROR_ALLOW_ALL = False
 
 ITEM_PIPELINES = {"crawler.pipelines.ArchivePipeline": 300}
+# After decompression (590), before anything else sees the response: the raw capture.
+DOWNLOADER_MIDDLEWARES = {"crawler.middlewares.WarcCaptureMiddleware": 585}
 
 LOG_LEVEL = "WARNING"
 
@@ -43,3 +45,5 @@ KRONIKA_MAX_LISTING_PAGES = 300  # listing pages followed per news URL
 # articles are all known already (a killed run is followed by a full walk instead).
 KRONIKA_OVERLAP_PAGES = 1
 KRONIKA_RECHECK = False  # revalidate every known article with a conditional request
+KRONIKA_WARC_DIR = ""  # raw captures; empty: beside the archive (archive.db -> archive.warc/)
+KRONIKA_WARC_MAX_MB = 100  # a WARC file is closed and a new one started past this size

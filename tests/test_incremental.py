@@ -83,6 +83,28 @@ def test_runs_fetch_only_what_changed_and_keep_versions(tmp_path: Path) -> None:
     listing = db["fetch_state"].get(base + "/aktualnosci.html")
     assert listing["etag"] and listing["last_modified"]
 
+    # Raw captures: every response of the five runs went to WARC; each version points at its
+    # own, and warc-replay shows the page as it was fetched then.
+    warcs = list((tmp_path / "archive.warc").glob("kronika-*.warc.gz"))
+    assert warcs
+    from warcio.archiveiterator import ArchiveIterator
+
+    records = 0
+    for path in warcs:
+        with open(path, "rb") as stream:
+            records += sum(1 for r in ArchiveIterator(stream) if r.rec_type == "response")
+    assert records >= 30 + 3 + 33 + 33 + 10  # articles, rechecks (304s too), listings...
+    assert all(v["warc_file"] and v["warc_offset"] is not None for v in versions)
+    url5 = base + article_path(5)
+    old = kronika("warc-replay", url5, "--db", str(db_path), "--version", "1")
+    new = kronika("warc-replay", url5, "--db", str(db_path), "--headers")
+    assert old.returncode == 0 and new.returncode == 0, old.stderr + new.stderr
+    assert "komunikat nr 5" in old.stdout and "Aktualizacja nr 1" not in old.stdout
+    assert "Aktualizacja nr 1" in new.stdout and new.stdout.startswith("HTTP 200")
+    assert "etag:" in new.stdout.lower()
+    missing = kronika("warc-replay", base + "/nie-ma.html", "--db", str(db_path))
+    assert missing.returncode == 2 and "no capture" in missing.stderr
+
 
 def test_a_crawl_killed_midway_resumes_and_loses_nothing(tmp_path: Path) -> None:
     import os

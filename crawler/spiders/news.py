@@ -349,6 +349,8 @@ class NewsSpider(scrapy.Spider):
             listing_date=response.meta.get("listing_date"),
             etag=_header(response, b"ETag"),
             last_modified=_header(response, b"Last-Modified"),
+            warc_file=(response.meta.get("warc") or (None, None))[0],
+            warc_offset=(response.meta.get("warc") or (None, None))[1],
         )
 
     def on_error(self, failure: Failure) -> None:

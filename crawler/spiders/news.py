@@ -299,7 +299,10 @@ class NewsSpider(scrapy.Spider):
     def parse_feed(self, response: Response) -> Iterator[Any]:
         """Items of an RSS or Atom feed are articles."""
         for link in feed_links(response.body):
-            request = self._request(canonical_url(response.urljoin(link)), self.parse_article)
+            url = canonical_url(response.urljoin(link))
+            if url in self.known:
+                continue  # archived already; --recheck revalidates it
+            request = self._request(url, self.parse_article)
             if request:
                 request.meta["via"] = "feed"
                 yield request
@@ -324,6 +327,8 @@ class NewsSpider(scrapy.Spider):
         prefixes = [news_prefix(url) for url in self.source.news]
         for url in pages:
             path = urlsplit(url).path
+            if canonical_url(url) in self.known:
+                continue
             if any(prefix and path.startswith(prefix) and path != prefix for prefix in prefixes):
                 request = self._request(canonical_url(url), self.parse_article, via="sitemap")
                 if request:

@@ -169,20 +169,25 @@ def summary_table(sources: list[Source], rows: dict[str, dict[str, Any]]) -> str
             (
                 source.id,
                 str(row.get("status") or "not run"),
-                *(
-                    str(row.get(key) or 0)
-                    for key in (
-                        "pages_fetched",
-                        "articles_new",
-                        "articles_updated",
-                        "articles_unchanged",
-                        "articles_removed",
-                        "errors",
-                    )
-                ),
+                *run_counts(row),
             )
         )
     return text_table(lines)
+
+
+RUN_COUNTS = (
+    "pages_fetched",
+    "articles_new",
+    "articles_updated",
+    "articles_unchanged",
+    "articles_removed",
+    "errors",
+)
+
+
+def run_counts(row: dict[str, Any]) -> list[str]:
+    """A crawl_runs row's counts as table cells, 0 where missing."""
+    return [str(row.get(key) or 0) for key in RUN_COUNTS]
 
 
 def text_table(lines: list[tuple[str, ...]]) -> str:
@@ -222,17 +227,7 @@ def status(db_path: str, runs: int) -> None:
                 row["started"] or "",
                 row["took"],
                 row["status"] or "",
-                *(
-                    str(row.get(key) or 0)
-                    for key in (
-                        "pages_fetched",
-                        "articles_new",
-                        "articles_updated",
-                        "articles_unchanged",
-                        "articles_removed",
-                        "errors",
-                    )
-                ),
+                *run_counts(row),
             )
         )
     click.echo(text_table(lines))

@@ -344,6 +344,53 @@ def read_page(path: str) -> bytes:
     return data
 
 
+@main.command()
+@click.option(
+    "--csv",
+    "csv_path",
+    required=True,
+    type=click.Path(dir_okay=False, writable=True),
+    help="File to write (UTF-8 with BOM, so Excel shows Polish letters).",
+)
+@click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, help="Archive file.")
+@click.option("--source", "source_id", metavar="ID", help="Only this institution's articles.")
+@click.option(
+    "--since",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Only articles published on or after this date (YYYY-MM-DD).",
+)
+@click.option("--query", help='Only articles matching this full-text query ("pomoc społeczna").')
+def export(
+    csv_path: str, db_path: str, source_id: str | None, since: Any, query: str | None
+) -> None:
+    """Export articles to CSV for Excel: newest first, one article per row."""
+    import sqlite3
+
+    import sqlite_utils
+
+    from archive.export import export_articles
+
+    if not Path(db_path).exists():
+        fail(f"no archive at {db_path}")
+    db = sqlite_utils.Database(db_path)
+    partial = Path(csv_path + ".part")
+    try:
+        with open(partial, "w", encoding="utf-8-sig", newline="") as out:
+            count = export_articles(
+                db,
+                out,
+                source_id=source_id,
+                since=since.date().isoformat() if since else None,
+                query=query,
+                progress=lambda n: click.echo(f"{n} articles written…", err=True),
+            )
+    except sqlite3.OperationalError as error:
+        partial.unlink(missing_ok=True)
+        fail(f"cannot run the query {query!r}: {error}")
+    partial.replace(csv_path)  # a finished file or none: never a half-written one
+    click.echo(f"{count} articles written to {csv_path}", err=True)
+
+
 @main.command("warc-replay")
 @click.argument("url")
 @click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, help="Archive file.")

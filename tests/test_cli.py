@@ -23,7 +23,16 @@ tel. 56 652 20 00, e-mail: sekretariat(at)rops.torun.pl</footer></body></html>""
 
 @pytest.mark.parametrize(
     "args",
-    [[], ["crawl"], ["serve"], ["extract"], ["status"], ["sources"], ["sources", "list"]],
+    [
+        [],
+        ["crawl"],
+        ["serve"],
+        ["extract"],
+        ["status"],
+        ["export"],
+        ["sources"],
+        ["sources", "list"],
+    ],
 )
 def test_help_on_every_command(args: list[str]) -> None:
     result = CliRunner().invoke(main, [*args, "--help"])

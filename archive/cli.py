@@ -384,11 +384,28 @@ def export(
                 query=query,
                 progress=lambda n: click.echo(f"{n} articles written…", err=True),
             )
-    except sqlite3.OperationalError as error:
+    except (sqlite3.OperationalError, ValueError) as error:
         partial.unlink(missing_ok=True)
         fail(f"cannot run the query {query!r}: {error}")
     partial.replace(csv_path)  # a finished file or none: never a half-written one
     click.echo(f"{count} articles written to {csv_path}", err=True)
+
+
+@main.command()
+@click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, help="Archive file.")
+def reindex(db_path: str) -> None:
+    """Rebuild the Polish-aware search index (lemmas without diacritics) of every article."""
+    import sqlite_utils
+
+    from archive.search import rebuild_search_index
+
+    if not Path(db_path).exists():
+        fail(f"no archive at {db_path}")
+    count = rebuild_search_index(
+        sqlite_utils.Database(db_path),
+        progress=lambda n: click.echo(f"{n} articles indexed…", err=True),
+    )
+    click.echo(f"{count} articles indexed", err=True)
 
 
 @main.command("warc-replay")

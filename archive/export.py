@@ -9,6 +9,8 @@ from typing import IO, Any
 
 import sqlite_utils
 
+from archive.search import lexicon_for, normalize_query
+
 __all__ = ["EXPORT_COLUMNS", "EXCEL_CELL_LIMIT", "export_articles", "article_rows"]
 
 EXPORT_COLUMNS = (
@@ -46,8 +48,12 @@ def article_rows(
         where.append("a.published >= ?")
         params.append(since)
     if query:
-        where.append("a.rowid in (select rowid from articles_fts where articles_fts match ?)")
-        params.append(query)
+        # The same Polish-aware matching as the archive's search box (archive/search.py).
+        normalized = normalize_query(query, lexicon_for(db, query))
+        if not normalized:
+            raise ValueError("the query has no words to search for")
+        where.append("a.rowid in (select rowid from articles_search where articles_search match ?)")
+        params.append(normalized)
     sql = f"""
         select a.published, s.name as institution, a.source_id, s.region, a.title, a.lead,
                a.body, a.attachments, a.url, a.first_seen

@@ -153,6 +153,14 @@ TABLES: tuple[Table, ...] = (
         indexes=(("source_id", "kind"),),
     ),
     Table(
+        name="search_lexicon",
+        columns={
+            "form": str,  # a word as met while indexing, folded: "spolecznej"
+            "lemma": str,  # its folded lemma: "spoleczny" (archive/search.py)
+        },
+        pk="form",
+    ),
+    Table(
         name="mentions",
         columns={
             "url": str,  # the article naming the institution
@@ -225,6 +233,16 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
             table.enable_fts(list(spec.fts), create_triggers=True, tokenize="unicode61")
     for name, sql in VIEWS.items():
         db.create_view(name, sql.strip(), replace=True)
+    # Polish-aware search: lemmas without diacritics, keyed by articles.rowid (archive/search).
+    if "articles_search" not in db.table_names():
+        db.execute(
+            "create virtual table articles_search using fts5("
+            "title, body, tokenize = 'unicode61 remove_diacritics 2')"
+        )
+        # An archive made before the Polish-aware index: build it once, now.
+        from archive.search import rebuild_search_index
+
+        rebuild_search_index(db)
 
 
 def open_db(path: str) -> sqlite_utils.Database:

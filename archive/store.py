@@ -10,6 +10,8 @@ from typing import Any, Literal
 
 import sqlite_utils
 
+from archive.search import index_article
+
 ArticleOutcome = Literal["new", "updated", "unchanged", "removed"]
 
 # Fields whose change makes a new version of an article; fetched_at and the like do not.
@@ -71,6 +73,7 @@ def save_article(db: sqlite_utils.Database, record: dict[str, Any]) -> ArticleOu
             keys = ("url", "content_sha256", "fetched_at", *CONTENT_FIELDS, *CAPTURE_FIELDS)
             version = {k: row.get(k) for k in keys}
             db["article_versions"].insert(version, pk=("url", "content_sha256"), ignore=True)
+            index_article(db, row["url"])
     return outcome
 
 

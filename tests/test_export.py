@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from archive.cli import main
 from archive.export import EXCEL_CELL_LIMIT
 from archive.schema import open_db
+from archive.search import rebuild_search_index
 
 
 def archive_with_articles(path: Path) -> Path:
@@ -33,6 +34,7 @@ def archive_with_articles(path: Path) -> Path:
         {"url": "https://rops.example.pl/old", "source_id": "rops", "title": "Usunięty",
          "published": "2015-01-01", "body": "x", "removed_at": "2016-01-01"}
     )  # fmt: skip
+    rebuild_search_index(db)  # rows inserted directly, not through save_article
     db.close()
     return path
 
@@ -55,7 +57,7 @@ def test_export_is_excel_friendly_and_filters(tmp_path: Path) -> None:
 
     CliRunner().invoke(
         main, ["export", "--csv", str(out), "--db", str(db), "--since", "2013-01-01",
-               "--query", "społeczna"]
+               "--query", "pomocy spolecznej"]
     )  # fmt: skip
     with open(out, encoding="utf-8-sig", newline="") as f:
         assert [r["url"][-1] for r in csv.DictReader(f)] == ["a"]

@@ -11,6 +11,7 @@ import pytest
 
 from archive import publish
 from archive.schema import open_db
+from archive.search import rebuild_search_index
 
 ARTICLE_URL = "https://www.gmina-przyklad.pl/aktualnosci/konferencja-prasowa"
 OTHER_URL = "https://www.gmina-przyklad.pl/aktualnosci/remont-drogi"
@@ -109,6 +110,7 @@ def db_path(tmp_path: Path) -> Path:
             },
         ]
     )
+    rebuild_search_index(db)  # rows inserted directly, not through save_article
     db.close()
     return path
 

@@ -239,3 +239,46 @@ def extra_template_vars(view_name, database, table, request, datasette):
         return {"kronika_article": await article_context(datasette, database, pks[0])}
 
     return inner
+
+
+_SEARCHABLE = re.compile(r"^/(?P<db>[^/]+)/articles(?:\.json|\.csv)?$")
+
+
+@hookimpl
+def asgi_wrapper(datasette):
+    """Rewrite `_search` on the articles table into a query over lemmas (archive/search.py)."""
+    from urllib.parse import parse_qsl, urlencode
+
+    from archive.search import fold, normalize_query
+
+    def wrap(app):
+        async def search_app(scope, receive, send):
+            match = _SEARCHABLE.match(scope.get("path", "")) if scope["type"] == "http" else None
+            query = scope.get("query_string", b"").decode("utf-8", "replace")
+            if match and "_search=" in query:
+                pairs = parse_qsl(query, keep_blank_values=True)
+                typed = next((v for k, v in pairs if k == "_search"), "")
+                lexicon = {}
+                try:
+                    db = datasette.get_database(match["db"])
+                    forms = [fold(w) for w in re.findall(r"\w+", typed)]
+                    if forms:
+                        marks = ",".join("?" for _ in forms)
+                        rows = await db.execute(
+                            f"select form, lemma from search_lexicon where form in ({marks})",
+                            forms,
+                        )
+                        lexicon = {r[0]: r[1] for r in rows}
+                except Exception:  # an unknown database or an old archive: search as typed
+                    lexicon = {}
+                normalized = normalize_query(typed, lexicon)
+                pairs = [(k, normalized if k == "_search" else v) for k, v in pairs]
+                # Our query is built from quoted terms: Datasette must not escape it again.
+                pairs = [(k, v) for k, v in pairs if k != "_searchmode"]
+                pairs.append(("_searchmode", "raw"))
+                scope = {**scope, "query_string": urlencode(pairs).encode("utf-8")}
+            await app(scope, receive, send)
+
+        return search_app
+
+    return wrap

@@ -64,17 +64,24 @@ class ArchivePipeline:
 
     def process_item(self, item: Any, spider: Spider | None = None) -> Any:
         spider = spider or self.crawler.spider
-        if isinstance(item, PageItem):
-            self._store_page(item, spider)
-        elif isinstance(item, ContactPageItem):
-            self._collect_contact(item)
-        elif isinstance(item, CheckItem):
-            self._store_check(item)
-        elif isinstance(item, FetchStateItem):
-            save_fetch_state(
-                self.db, item.url, item.source_id, item.kind, item.status, item.etag,
-                item.last_modified,
-            )  # fmt: skip
+        try:
+            if isinstance(item, PageItem):
+                self._store_page(item, spider)
+            elif isinstance(item, ContactPageItem):
+                self._collect_contact(item)
+            elif isinstance(item, CheckItem):
+                self._store_check(item)
+            elif isinstance(item, FetchStateItem):
+                save_fetch_state(
+                    self.db, item.url, item.source_id, item.kind, item.status, item.etag,
+                    item.last_modified,
+                )  # fmt: skip
+        except Exception as error:  # one bad page must not end the crawl, nor vanish unseen
+            reason = f"not stored: {type(error).__name__}: {error}"[:300]
+            log.exception("%s: %s", getattr(item, "url", "?"), reason)
+            progress.warning("%s: %s: %s", spider.source.id, getattr(item, "url", "?"), reason)
+            spider.errors.append((getattr(item, "url", "?"), reason))
+            self.crawler.stats.inc_value("kronika/errors")
         return item
 
     def _store_check(self, item: CheckItem) -> None:

@@ -156,3 +156,26 @@ def test_a_crawl_killed_midway_resumes_and_loses_nothing(tmp_path: Path) -> None
     assert resumed["status"] == "ok"
     statuses = sorted(r["status"] for r in db["crawl_runs"].rows)
     assert statuses == ["ok", "running"]  # the killed run could not record its end
+
+
+def test_a_page_that_cannot_be_stored_is_an_error_of_the_run(tmp_path: Path) -> None:
+    from scrapy.utils.test import get_crawler
+
+    from archive.registry import Source
+    from crawler.items import PageItem
+    from crawler.pipelines import ArchivePipeline
+    from crawler.spiders.news import NewsSpider
+
+    source = Source(
+        id="pup-gen", name="PUP", kind="county-labour-office", region="dolnośląskie",
+        homepage="http://127.0.0.1:9/", news=["http://127.0.0.1:9/aktualnosci.html"],
+    )  # fmt: skip
+    crawler = get_crawler(NewsSpider, {"KRONIKA_DB": str(tmp_path / "a.db")})
+    spider = NewsSpider(source=source, run_id="r1")
+    spider.crawler = crawler
+    crawler.spider = spider
+    pipeline = ArchivePipeline(crawler)
+    pipeline.open_spider(spider)
+    broken = PageItem("http://127.0.0.1:9/a", "pup-gen", None, None, "now", "listing")  # type: ignore[arg-type]
+    assert pipeline.process_item(broken, spider) is broken
+    assert spider.errors and "not stored" in spider.errors[0][1]

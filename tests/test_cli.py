@@ -30,6 +30,8 @@ tel. 56 652 20 00, e-mail: sekretariat(at)rops.torun.pl</footer></body></html>""
         ["extract"],
         ["status"],
         ["export"],
+        ["reindex"],
+        ["warc-replay"],
         ["sources"],
         ["sources", "list"],
     ],

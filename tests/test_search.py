@@ -68,3 +68,33 @@ def test_normalization() -> None:
     assert normalize_query('"ośrodka pomocy" AND konfer*') == '"osrodek pomoc" AND "konfer"*'
     assert normalize_query("pomoc społeczna") == '"pomoc" AND "spoleczny"'
     assert normalize_query("AND ( pomoc OR") == '"pomoc"'  # nothing typed breaks the syntax
+
+
+def test_search_results_mark_the_words_found(tmp_path: Path) -> None:
+    path = archive(tmp_path)
+    ds = publish.make_datasette(str(path))
+
+    async def fetch():
+        return await ds.client.get("/archive/articles", params={"_search": "spoleczna konfer*"})
+
+    html = asyncio.run(fetch()).text
+    assert "<mark>społecznej</mark>" in html  # found without diacritics, shown as written
+    assert "<mark>konferencję</mark>" in html  # found by prefix
+    assert "<mark>Konferencja</mark> o pomocy <mark>społecznej</mark>" in html  # the title
+
+
+def test_marked_snippets_stay_escaped(tmp_path: Path) -> None:
+    path = tmp_path / "archive.db"
+    db = open_db(str(path))
+    body = "Spotkanie <script>alert(1)</script> i <img src=x onerror=alert(1)> w sprawie festynu."
+    save_article(db, {"url": "https://x.pl/1", "source_id": "s", "title": "Festyn", "body": body})
+    db.close()
+    ds = publish.make_datasette(str(path))
+
+    async def fetch():
+        return await ds.client.get("/archive/articles", params={"_search": "festyn"})
+
+    html = asyncio.run(fetch()).text
+    assert "<mark>festynu</mark>" in html
+    assert "<script>alert(1)" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;alert(1)" in html

@@ -7,6 +7,7 @@ and tel: links are ever produced, so no crawled value can run as HTML or JS.
 
 from __future__ import annotations
 
+import contextvars
 import json
 import re
 from urllib.parse import urlsplit
@@ -89,7 +90,54 @@ def render_json_list(column: str, value: object) -> Markup | None:
 
 @hookimpl
 def render_cell(value, column, table, database, datasette):
+    searched = _SEARCHED.get()
+    if searched and table == "articles" and column in ("body", "title") and isinstance(value, str):
+        return search_snippet(value, searched, whole=column == "title")
     return render_json_list(column, value)
+
+
+# The normalized search of the request being served (set by the asgi wrapper below):
+# render_cell has no request argument in Datasette 0.65.
+_SEARCHED: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "kronika_searched", default=None
+)
+
+
+_TERM = re.compile(r'"([^"]+)"(\*?)')
+
+
+def search_snippet(text: str, normalized_query: str, whole: bool = False) -> Markup:
+    """The words a search found, marked, in a window of the text around the first of them.
+
+    `normalized_query` is the `_search` value after the plugin's rewrite: quoted lemmas
+    without diacritics, a `*` after prefixes; each word of the text is compared by its lemma.
+    """
+    from archive.search import fold, lemma
+
+    lemmas, prefixes = set(), []
+    for term, star in _TERM.findall(normalized_query):
+        for part in term.split():
+            (prefixes.append(part) if star else lemmas.add(part))
+    spans = [
+        m.span()
+        for m in re.finditer(r"\w+", text)
+        if lemma(m.group()) in lemmas or any(fold(m.group()).startswith(p) for p in prefixes)
+    ]
+    if not spans:
+        return escape(text if whole or len(text) <= 300 else text[:300] + "…")
+    start, end = 0, len(text)
+    if not whole:
+        start = max(spans[0][0] - 120, 0)
+        end = min(spans[0][1] + 180, len(text))
+    out = Markup("…" if start else "")
+    cursor = start
+    for a, b in spans:
+        if a < cursor or b > end:
+            continue
+        out += escape(text[cursor:a]) + Markup("<mark>{}</mark>").format(text[a:b])
+        cursor = b
+    out += escape(text[cursor:end]) + Markup("…" if end < len(text) else "")
+    return out
 
 
 def _attachments(value: object) -> list[dict]:
@@ -277,6 +325,12 @@ def asgi_wrapper(datasette):
                 pairs = [(k, v) for k, v in pairs if k != "_searchmode"]
                 pairs.append(("_searchmode", "raw"))
                 scope = {**scope, "query_string": urlencode(pairs).encode("utf-8")}
+                token = _SEARCHED.set(normalized)
+                try:
+                    await app(scope, receive, send)
+                finally:
+                    _SEARCHED.reset(token)
+                return
             await app(scope, receive, send)
 
         return search_app

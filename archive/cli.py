@@ -429,7 +429,7 @@ def warc_replay(
     """Show an archived article's page exactly as it was fetched (from the WARC capture)."""
     import sqlite_utils
 
-    from archive.encoding import decode_html
+    from archive.encoding import content_type_charset, decode_html
     from archive.store import capture_location
     from archive.warc import read_capture, warc_folder
 
@@ -455,12 +455,8 @@ def warc_replay(
         Path(out).write_bytes(capture.body)
         click.echo(f"{len(capture.body)} bytes written to {out}", err=True)
         return
-    charset = next(
-        (v.split("charset=", 1)[1] for k, v in capture.headers if k.lower() == "content-type"
-         and "charset=" in v),
-        None,
-    )  # fmt: skip
-    text, _ = decode_html(capture.body, charset)
+    content_type = next((v for k, v in capture.headers if k.lower() == "content-type"), None)
+    text, _ = decode_html(capture.body, content_type_charset(content_type))
     click.echo(text)
 
 

@@ -55,6 +55,12 @@ _META_RE = re.compile(
 _SNIFF_BYTES = 4096
 
 
+def content_type_charset(content_type: str | None) -> str | None:
+    """The charset a Content-Type header value declares: "text/html; charset=UTF-8" -> "UTF-8"."""
+    match = re.search(r"charset\s*=\s*[\"']?([\w.:-]+)", content_type or "", re.I)
+    return match.group(1) if match else None
+
+
 def normalize_charset(label: str | None) -> str | None:
     """Map a charset label (header, meta, alias) to Python's codec name, or None if unknown."""
     if not label:

@@ -61,10 +61,7 @@ def article_rows(
         where {" and ".join(where)}
         order by a.published desc, a.url
     """
-    cursor = db.execute(sql, params)
-    columns = [c[0] for c in cursor.description]
-    for values in cursor:
-        yield dict(zip(columns, values, strict=True))
+    yield from db.query(sql, params)
 
 
 def _cell(column: str, value: Any) -> str:

@@ -162,14 +162,21 @@ def _well_formed(parts: list[str]) -> list[str]:
     return joined
 
 
+def lexicon_lookup(query: str) -> tuple[str, list[str]] | None:
+    """SQL and parameters fetching the lexicon entries a query's words need, or None."""
+    forms = [fold(w) for w in _WORD_RE.findall(query or "")]
+    if not forms:
+        return None
+    marks = ",".join("?" for _ in forms)
+    return f"select form, lemma from search_lexicon where form in ({marks})", forms
+
+
 def lexicon_for(db: sqlite_utils.Database, query: str) -> dict[str, str]:
     """The lexicon entries a query's words need."""
-    forms = [fold(w) for w in _WORD_RE.findall(query or "")]
-    if not forms or "search_lexicon" not in db.table_names():
+    lookup = lexicon_lookup(query)
+    if lookup is None or "search_lexicon" not in db.table_names():
         return {}
-    marks = ",".join("?" for _ in forms)
-    rows = db.execute(f"select form, lemma from search_lexicon where form in ({marks})", forms)
-    return dict(rows.fetchall())
+    return dict(db.execute(*lookup).fetchall())
 
 
 def index_article(db: sqlite_utils.Database, url: str) -> None:

@@ -277,7 +277,7 @@ def recent_runs(db: sqlite_utils.Database, per_source: int = 1) -> list[dict[str
     """The latest crawl runs of every source, newest first, with how long each took."""
     if "crawl_runs" not in db.table_names():
         return []
-    rows = db.execute(
+    rows = db.query(
         """
         select * from (
           select *, row_number() over (partition by source_id order by run_id desc) as n
@@ -286,13 +286,7 @@ def recent_runs(db: sqlite_utils.Database, per_source: int = 1) -> list[dict[str
         """,
         [per_source],
     )
-    columns = [c[0] for c in rows.description]
-    result = []
-    for values in rows.fetchall():
-        row = dict(zip(columns, values, strict=True))
-        row["took"] = _duration(row.get("started"), row.get("finished"))
-        result.append(row)
-    return result
+    return [{**row, "took": _duration(row.get("started"), row.get("finished"))} for row in rows]
 
 
 def _duration(started: str | None, finished: str | None) -> str:

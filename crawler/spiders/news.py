@@ -13,6 +13,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
+from archive.encoding import content_type_charset
 from archive.extract import parse_document
 from archive.registry import Source, load_sources, select_sources
 from archive.store import utc_now
@@ -32,9 +33,7 @@ progress = logging.getLogger("kronika.progress")
 
 def header_charset(response: Response) -> str | None:
     """The charset the HTTP Content-Type header declares, if any."""
-    value = response.headers.get(b"Content-Type", b"").decode("latin-1")
-    match = re.search(r"charset\s*=\s*[\"']?([\w.:-]+)", value, re.I)
-    return match.group(1) if match else None
+    return content_type_charset(response.headers.get(b"Content-Type", b"").decode("latin-1"))
 
 
 def is_html(response: Response) -> bool:
@@ -343,6 +342,7 @@ class NewsSpider(scrapy.Spider):
         if not is_html(response) or not self._on_site(response.url):
             # Not a page, or a redirect that left the source's host.
             return
+        warc_file, warc_offset = response.meta.get("warc") or (None, None)
         yield PageItem(
             url=canonical_url(response.url),
             source_id=self.source.id,
@@ -354,8 +354,8 @@ class NewsSpider(scrapy.Spider):
             listing_date=response.meta.get("listing_date"),
             etag=_header(response, b"ETag"),
             last_modified=_header(response, b"Last-Modified"),
-            warc_file=(response.meta.get("warc") or (None, None))[0],
-            warc_offset=(response.meta.get("warc") or (None, None))[1],
+            warc_file=warc_file,
+            warc_offset=warc_offset,
         )
 
     def on_error(self, failure: Failure) -> None:

@@ -297,7 +297,7 @@ def asgi_wrapper(datasette):
     """Rewrite `_search` on the articles table into a query over lemmas (archive/search.py)."""
     from urllib.parse import parse_qsl, urlencode
 
-    from archive.search import fold, normalize_query
+    from archive.search import lexicon_lookup, normalize_query
 
     def wrap(app):
         async def search_app(scope, receive, send):
@@ -307,18 +307,13 @@ def asgi_wrapper(datasette):
                 pairs = parse_qsl(query, keep_blank_values=True)
                 typed = next((v for k, v in pairs if k == "_search"), "")
                 lexicon = {}
-                try:
-                    db = datasette.get_database(match["db"])
-                    forms = [fold(w) for w in re.findall(r"\w+", typed)]
-                    if forms:
-                        marks = ",".join("?" for _ in forms)
-                        rows = await db.execute(
-                            f"select form, lemma from search_lexicon where form in ({marks})",
-                            forms,
-                        )
+                lookup = lexicon_lookup(typed)
+                if lookup is not None:
+                    try:
+                        rows = await datasette.get_database(match["db"]).execute(*lookup)
                         lexicon = {r[0]: r[1] for r in rows}
-                except Exception:  # an unknown database or an old archive: search as typed
-                    lexicon = {}
+                    except Exception:  # an unknown database or an old archive: search as typed
+                        lexicon = {}
                 normalized = normalize_query(typed, lexicon)
                 pairs = [(k, normalized if k == "_search" else v) for k, v in pairs]
                 # Our query is built from quoted terms: Datasette must not escape it again.

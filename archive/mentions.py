@@ -66,6 +66,10 @@ TEMPLATES: tuple[tuple[str, str, str], ...] = (
     ("zakład", r"Ubezpieczeń\s+Społecznych", "inna"),
 )
 HEAD_LEMMAS = frozenset(lemma for lemma, _, _ in TEMPLATES)
+# The templates compiled once: the words after the head, from just after it.
+_FOLLOWERS = tuple(
+    (lemma, re.compile(rf"\s+(?:{follow})"), kind) for lemma, follow, kind in TEMPLATES
+)
 # First letters of every inflected form of the heads ("urząd", "urzędu"; "dom", "domu").
 _HEAD_STARTS = frozenset(lemma[:3] for lemma in HEAD_LEMMAS) | {"urz"}
 
@@ -375,9 +379,7 @@ def _place_after(text: str, end: int) -> tuple[str, str, int] | None:
     if len(words) == 2 and (_starts_name(words[1]) or _personal_name(words[1])):
         place = words[0]
     written = text[match.start() : match.start(1) + len(place)].strip()
-    if written.startswith("S."):
-        written = written.split(None, 2)[-1] if written.startswith("S. A.") else written
-        written = re.sub(r"^S\.\s?A\.\s+", "", written)
+    written = re.sub(r"^S\.\s?A\.\s+", "", written)  # "S.A. w Koninie": the place only
     return written, city_lemma(place), match.start(1) + len(place)
 
 
@@ -402,10 +404,10 @@ def find_mentions(text: str) -> list[Mention]:
         if reading is None:
             continue
         lemma = noun_readings(words[index][0], HEAD_LEMMAS)[0][0].lower()
-        for head_lemma, follow, kind in TEMPLATES:
+        for head_lemma, follow, kind in _FOLLOWERS:
             if head_lemma != lemma:
                 continue
-            match = re.compile(rf"\s+(?:{follow})").match(text, words[index][2])
+            match = follow.match(text, words[index][2])
             if not match:
                 continue
             first = index

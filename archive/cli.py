@@ -237,12 +237,29 @@ def status(db_path: str, runs: int) -> None:
 @click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, help="Archive file.")
 @click.option("--port", default=8001, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--host", default="127.0.0.1", show_default=True)
-def serve(db_path: str, port: int, host: str) -> None:
-    """Serve the archive with Datasette, with Kronika's metadata, plugins and templates."""
+@click.option(
+    "--immutable",
+    is_flag=True,
+    help="Serve a finished snapshot (faster counts); only if no crawl writes the file.",
+)
+@click.option(
+    "--block-robots",
+    is_flag=True,
+    help="Ask search engines not to index anything (robots.txt, X-Robots-Tag).",
+)
+def serve(db_path: str, port: int, host: str, immutable: bool, block_robots: bool) -> None:
+    """Serve the archive read-only with Datasette, Kronika's metadata, plugins and templates.
+
+    Nothing served can write to the archive: connections are read-only, canned queries only
+    read. Search engines may index articles but not search, filter or export URLs, unless
+    --block-robots keeps them out entirely.
+    """
     from archive.publish import serve as serve_datasette
 
     try:
-        code = serve_datasette(db_path, port=port, host=host)
+        code = serve_datasette(
+            db_path, port=port, host=host, immutable=immutable, block_robots=block_robots
+        )
     except FileNotFoundError as error:
         fail(str(error))
     sys.exit(code)
@@ -350,7 +367,7 @@ def read_page(path: str) -> bytes:
     "csv_path",
     required=True,
     type=click.Path(dir_okay=False, writable=True),
-    help="File to write (UTF-8 with BOM, so Excel shows Polish letters).",
+    help="File to write: UTF-8 with BOM and semicolons, as Excel opens it in Polish.",
 )
 @click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, help="Archive file.")
 @click.option("--source", "source_id", metavar="ID", help="Only this institution's articles.")

@@ -26,7 +26,12 @@ METADATA_PATH = REPO_DATASETTE_DIR / "metadata.yml"
 PLUGINS_DIR = REPO_DATASETTE_DIR / "plugins"
 TEMPLATES_DIR = REPO_DATASETTE_DIR / "templates"
 METADATA_DB_KEY = "archive"
-SETTINGS: dict[str, Any] = {"suggest_facets": False}
+SETTINGS: dict[str, Any] = {
+    # Facet suggestions cost a query per column on every table page (750 ms at 1M rows).
+    "suggest_facets": False,
+    # A streamed CSV (`_stream=on`, and every `.excel` export) is never cut short.
+    "max_csv_mb": 0,
+}
 
 
 def _existing_db(db_path: str | Path) -> Path:
@@ -39,8 +44,11 @@ def _existing_db(db_path: str | Path) -> Path:
     return path
 
 
-def load_metadata(db_name: str = METADATA_DB_KEY) -> dict[str, Any]:
-    """metadata.yml as a dict, with its database section keyed as ``db_name``."""
+def load_metadata(db_name: str = METADATA_DB_KEY, block_robots: bool = False) -> dict[str, Any]:
+    """metadata.yml as a dict, with its database section keyed as ``db_name``.
+
+    ``block_robots`` asks search engines to stay out (robots.txt and X-Robots-Tag).
+    """
     import yaml
 
     metadata = yaml.safe_load(METADATA_PATH.read_text(encoding="utf-8")) or {}
@@ -48,6 +56,8 @@ def load_metadata(db_name: str = METADATA_DB_KEY) -> dict[str, Any]:
     databases = metadata.get("databases") or {}
     if METADATA_DB_KEY in databases and db_name != METADATA_DB_KEY:
         databases[db_name] = databases.pop(METADATA_DB_KEY)
+    if block_robots:
+        metadata.setdefault("plugins", {}).setdefault("kronika", {})["block_robots"] = True
     return metadata
 
 
@@ -57,6 +67,7 @@ def datasette_args(
     port: int = 8001,
     host: str = "127.0.0.1",
     metadata_path: str | Path | None = None,
+    immutable: bool = False,
 ) -> list[str]:
     """Arguments for ``datasette`` (starting with ``serve``) to publish ``db_path``.
 
@@ -67,6 +78,7 @@ def datasette_args(
     path = _existing_db(db_path)
     args = [
         "serve",
+        *(["--immutable"] if immutable else []),
         str(path),
         "--host",
         host,
@@ -85,33 +97,53 @@ def datasette_args(
     return args
 
 
-def make_datasette(db_path: str) -> Datasette:
+def make_datasette(db_path: str, block_robots: bool = False) -> Datasette:
     """An in-process Datasette configured like ``serve`` (for tests and embedding)."""
     from datasette.app import Datasette
 
     path = _existing_db(db_path)
     return Datasette(
         files=[str(path)],
-        metadata=load_metadata(path.stem),
+        metadata=load_metadata(path.stem, block_robots=block_robots),
         plugins_dir=str(PLUGINS_DIR),
         template_dir=str(TEMPLATES_DIR),
         settings=dict(SETTINGS),
     )
 
 
-def serve(db_path: str, port: int = 8001, host: str = "127.0.0.1") -> int:
+def prepare_archive(db_path: str | Path, immutable: bool = False) -> None:
+    """Bring an archive's schema up to date before it is served read-only; for an immutable
+    snapshot, also fold the write-ahead log into the file (immutable readers ignore it)."""
+    from archive.schema import open_db
+
+    db = open_db(str(db_path))
+    if immutable:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.close()
+
+
+def serve(
+    db_path: str,
+    port: int = 8001,
+    host: str = "127.0.0.1",
+    immutable: bool = False,
+    block_robots: bool = False,
+) -> int:
     """Run ``datasette serve`` in a child process until it exits; return its exit code.
 
-    Ctrl+C or SIGTERM stops the child too (no orphaned server) and returns 130/143.
+    The archive is served read-only (or immutable: only for a file no crawl writes any
+    more). Ctrl+C or SIGTERM stops the child too (no orphaned server) and returns 130/143.
     """
     path = _existing_db(db_path)
+    prepare_archive(path, immutable=immutable)
     with tempfile.TemporaryDirectory(prefix="kronika-datasette-") as tmp:
         metadata_path = Path(tmp) / "metadata.json"
-        metadata_path.write_text(
-            json.dumps(load_metadata(path.stem), ensure_ascii=False), encoding="utf-8"
-        )
+        metadata = load_metadata(path.stem, block_robots=block_robots)
+        metadata_path.write_text(json.dumps(metadata, ensure_ascii=False), encoding="utf-8")
         argv = [sys.executable, "-m", "datasette"]
-        argv += datasette_args(str(path), port=port, host=host, metadata_path=metadata_path)
+        argv += datasette_args(
+            str(path), port=port, host=host, metadata_path=metadata_path, immutable=immutable
+        )
         child = subprocess.Popen(argv)
         previous = None
         if threading.current_thread() is threading.main_thread():

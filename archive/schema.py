@@ -16,8 +16,9 @@ class Table:
     pk: str | tuple[str, ...]
     not_null: frozenset[str] = frozenset()
     indexes: tuple[tuple[str, ...], ...] = ()
-    fts: tuple[str, ...] = ()
     defaults: dict[str, object] = field(default_factory=dict)
+    # SQL filling a column added to an existing archive (run once, when the column is added).
+    backfills: dict[str, str] = field(default_factory=dict)
 
 
 # What a contact row says, shared by the current row and its earlier versions.
@@ -77,11 +78,35 @@ TABLES: tuple[Table, ...] = (
             "warc_offset": int,
             "last_checked": str,  # last time the page was confirmed (200 or 304)
             "removed_at": str,  # when the site answered 404/410 for it; the row stays
+            # Copies of the source's region and kind and the year of `published`, kept on the
+            # row so Datasette can facet and filter by them (it facets a table's own columns).
+            "region": str,
+            "kind": str,
+            "year": str,
+            # published + " " + url: the table's default order. Datasette pages through a
+            # sort by a column with ties (many articles share a date) by adding the key as a
+            # tie-breaker from page 2 on only, so pages and streamed CSV repeat and lose rows;
+            # a unique sort column has no ties.
+            "published_order": str,
         },
         pk="url",
         not_null=frozenset({"source_id"}),
-        indexes=(("source_id", "published"), ("published",)),
-        fts=("title", "body"),
+        indexes=(
+            ("source_id", "published"),
+            ("published",),
+            ("region", "published"),
+            ("published_order",),
+        ),
+        backfills={
+            "published_order": "update articles set published_order = "
+            "coalesce(published, '') || ' ' || url",
+            "year": "update articles set year = substr(published, 1, 4) "
+            "where published is not null",
+            "region": "update articles set region = "
+            "(select region from sources where sources.id = articles.source_id)",
+            "kind": "update articles set kind = "
+            "(select kind from sources where sources.id = articles.source_id)",
+        },
     ),
     Table(
         name="contacts",
@@ -220,6 +245,8 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
                         f"update [{spec.name}] set [{column}] = ? where [{column}] is null",
                         [spec.defaults[column]],
                     )
+                if column in spec.backfills:
+                    db.execute(spec.backfills[column])
             wanted = [spec.pk] if isinstance(spec.pk, str) else list(spec.pk)
             if table.pks != wanted:
                 # An archive made before the key grew (contacts: one row per source, now one
@@ -229,8 +256,10 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
         for columns in spec.indexes:
             if tuple(columns) not in existing:
                 table.create_index(list(columns), if_not_exists=True)
-        if spec.fts and not db[f"{spec.name}_fts"].exists():
-            table.enable_fts(list(spec.fts), create_triggers=True, tokenize="unicode61")
+    if db["articles_fts"].exists():
+        # The first archives also kept SQLite's plain FTS of title and body, updated by
+        # triggers on every write; articles_search replaced it and nothing reads it.
+        db["articles"].disable_fts()
     for name, sql in VIEWS.items():
         db.create_view(name, sql.strip(), replace=True)
     # Polish-aware search: lemmas without diacritics, keyed by articles.rowid (archive/search).

@@ -12,13 +12,21 @@ operators AND, OR, NOT keep working.
 from __future__ import annotations
 
 import re
+import sqlite3
 import unicodedata
 from functools import lru_cache
 from typing import Any
 
 import sqlite_utils
 
-__all__ = ["fold", "normalize_text", "normalize_query", "index_article", "rebuild_search_index"]
+__all__ = [
+    "fold",
+    "normalize_text",
+    "normalize_query",
+    "match_expression",
+    "index_article",
+    "rebuild_search_index",
+]
 
 _WORD_RE = re.compile(r"\w+", re.UNICODE)
 _QUERY_RE = re.compile(r'"[^"]*"|\(|\)|[^\s()"]+')
@@ -95,18 +103,41 @@ def restored_lemmas(word: str) -> frozenset[str]:
     return frozenset(found)
 
 
+def _candidates(word: str, lexicon: dict[str, str]) -> set[str]:
+    """The lemmas one typed word may stand for (several when typed without diacritics)."""
+    candidates = {lemma(word)}
+    folded = fold(word)
+    if folded in lexicon:
+        candidates.add(lexicon[folded])
+    return candidates | restored_lemmas(word)
+
+
+# A phrase typed without diacritics may read several ways; past this many, the first reading
+# of each word is kept (the query stays small; FTS5 has no OR inside a phrase).
+_MAX_PHRASE_READINGS = 16
+
+
+def _phrase(words: list[str], lexicon: dict[str, str]) -> str:
+    """Words that must stand together, as an FTS5 phrase (or phrases, one per reading)."""
+    readings = [""]
+    for word in words:
+        options = sorted(_candidates(word, lexicon), key=lambda c: (c != lemma(word), c))
+        if len(readings) * len(options) > _MAX_PHRASE_READINGS:
+            options = options[:1]
+        readings = [f"{r} {o}".strip() for r in readings for o in options]
+    if len(readings) == 1:
+        return f'"{readings[0]}"'
+    return "(" + " OR ".join(f'"{r}"' for r in readings) + ")"
+
+
 def _term(word: str, lexicon: dict[str, str]) -> str:
     """One query word as an FTS5 expression over lemmas."""
     words = _WORD_RE.findall(word)
     if not words:
         return ""
     if len(words) > 1:  # "Kujawsko-Pomorskie", "e-mail": a phrase of their lemmas
-        return '"' + " ".join(lemma(w) for w in words) + '"'
-    candidates = {lemma(word)}
-    folded = fold(word)
-    if folded in lexicon:
-        candidates.add(lexicon[folded])
-    candidates |= restored_lemmas(word)
+        return _phrase(words, lexicon)
+    candidates = _candidates(word, lexicon)
     if len(candidates) == 1:
         return f'"{candidates.pop()}"'
     return "(" + " OR ".join(f'"{c}"' for c in sorted(candidates)) + ")"
@@ -122,7 +153,7 @@ def normalize_query(query: str, lexicon: dict[str, str] | None = None) -> str:
         elif token.startswith('"'):
             words = _WORD_RE.findall(token)
             if words:
-                parts.append('"' + " ".join(lemma(w) for w in words) + '"')
+                parts.append(_phrase(words, lexicon))
         elif token.endswith("*") and _WORD_RE.search(token):
             prefix = fold("".join(_WORD_RE.findall(token)))
             parts.append(f'"{prefix}"*')
@@ -177,6 +208,26 @@ def lexicon_for(db: sqlite_utils.Database, query: str) -> dict[str, str]:
     if lookup is None or "search_lexicon" not in db.table_names():
         return {}
     return dict(db.execute(*lookup).fetchall())
+
+
+# FTS5 matches nothing for an empty phrase; an empty MATCH string would be a syntax error.
+MATCH_NOTHING = '""'
+
+
+def match_expression(conn: sqlite3.Connection, query: str) -> str:
+    """What a user typed as an FTS5 MATCH expression over `articles_search`, read on `conn`.
+
+    Never raises and never returns an invalid expression: a query with no words matches
+    nothing. Registered as an SQL function for Datasette (datasette/plugins/kronika.py).
+    """
+    lookup = lexicon_lookup(query or "")
+    lexicon: dict[str, str] = {}
+    if lookup is not None:
+        try:
+            lexicon = dict(conn.execute(*lookup).fetchall())
+        except sqlite3.Error:  # an archive without a lexicon yet: search as typed
+            lexicon = {}
+    return normalize_query(query or "", lexicon) or MATCH_NOTHING
 
 
 def index_article(db: sqlite_utils.Database, url: str) -> None:

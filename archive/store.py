@@ -42,10 +42,16 @@ def _json_list(value: Any) -> str:
 def save_sources(db: sqlite_utils.Database, rows: Iterable[dict[str, Any]]) -> None:
     """Upsert registry rows into `sources`."""
     now = utc_now()
-    db["sources"].upsert_all(
-        [{**row, "news": _json_list(row.get("news")), "updated_at": now} for row in rows],
-        pk="id",
-    )
+    rows = [{**row, "news": _json_list(row.get("news")), "updated_at": now} for row in rows]
+    with db.conn:
+        db["sources"].upsert_all(rows, pk="id")
+        for row in rows:
+            # Articles carry their source's region and kind for facets: keep them in step.
+            db.execute(
+                "update articles set region = ?, kind = ? where source_id = ? "
+                "and (region is not ? or kind is not ?)",
+                [row.get("region"), row.get("kind"), row["id"], row.get("region"), row.get("kind")],
+            )
 
 
 def save_article(db: sqlite_utils.Database, record: dict[str, Any]) -> ArticleOutcome:
@@ -65,6 +71,12 @@ def save_article(db: sqlite_utils.Database, record: dict[str, Any]) -> ArticleOu
         outcome = "unchanged" if existing[0] == row["content_sha256"] else "updated"
     row["last_checked"] = row["fetched_at"]
     row["removed_at"] = None  # answered again: not removed (any more)
+    row["year"] = (row.get("published") or "")[:4] or None
+    row["published_order"] = f"{row.get('published') or ''} {row['url']}"
+    source = db.execute(
+        "select region, kind from sources where id = ?", [row.get("source_id")]
+    ).fetchone()
+    row["region"], row["kind"] = source if source else (None, None)
     columns = set(db["articles"].columns_dict)
     with db.conn:
         db["articles"].upsert({k: v for k, v in row.items() if k in columns}, pk="url")

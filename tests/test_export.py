@@ -47,7 +47,7 @@ def test_export_is_excel_friendly_and_filters(tmp_path: Path) -> None:
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # the BOM Excel needs to read UTF-8
     with open(out, encoding="utf-8-sig", newline="") as f:
-        rows = list(csv.DictReader(f))
+        rows = list(csv.DictReader(f, delimiter=";"))
     assert [r["url"][-1] for r in rows] == ["a", "b", "c"]  # newest first, removed left out
     assert rows[0]["body"] == "Zażółć gęślą jaźń: pomoc społeczna."
     assert rows[0]["institution"].startswith("Regionalny Ośrodek")
@@ -60,7 +60,7 @@ def test_export_is_excel_friendly_and_filters(tmp_path: Path) -> None:
                "--query", "pomocy spolecznej"]
     )  # fmt: skip
     with open(out, encoding="utf-8-sig", newline="") as f:
-        assert [r["url"][-1] for r in csv.DictReader(f)] == ["a"]
+        assert [r["url"][-1] for r in csv.DictReader(f, delimiter=";")] == ["a"]
 
 
 def test_export_errors_are_one_line_and_leave_no_file(tmp_path: Path) -> None:

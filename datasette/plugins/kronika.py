@@ -89,11 +89,24 @@ def render_json_list(column: str, value: object) -> Markup | None:
 
 
 @hookimpl
-def render_cell(value, column, table, database, datasette):
+def render_cell(row, value, column, table, database, datasette):
     searched = _SEARCHED.get()
-    if searched and table == "articles" and column in ("body", "title") and isinstance(value, str):
-        return search_snippet(value, searched, whole=column == "title")
+    if table is None and column == "title" and isinstance(value, str) and _has(row, "url"):
+        # A canned query listing articles: the title opens the archived article.
+        path = datasette.urls.row(database, "articles", tilde_encode(row["url"]))
+        text = search_snippet(value, searched, whole=True) if searched else escape(value)
+        return Markup('<a href="{}">{}</a>').format(path, text)
+    if searched and table in ("articles", None) and column in ("body", "title"):
+        if isinstance(value, str):
+            return search_snippet(value, searched, whole=column == "title")
     return render_json_list(column, value)
+
+
+def _has(row: object, key: str) -> bool:
+    try:
+        return key in row.keys() and bool(row[key])
+    except (AttributeError, TypeError):
+        return False
 
 
 # The normalized search of the request being served (set by the asgi wrapper below):
@@ -185,6 +198,17 @@ async def article_context(datasette, database: str, url: str) -> dict | None:
         article["paragraphs"] = article["paragraphs"][1:]
     article["attachment_list"] = _attachments(article.get("attachments"))
     article["href"] = safe_url(article.get("url"))
+    versions = []
+    if await db.table_exists("article_versions"):
+        versions = await db.execute(
+            "select fetched_at from article_versions where url = ? and warc_file is not null "
+            "order by fetched_at",
+            [url],
+        )
+    article["captures"] = [
+        {"fetched_at": row[0], "path": capture_path(datasette, database, url, number)}
+        for number, row in enumerate(versions, start=1)
+    ]
     article["source_path"] = (
         datasette.urls.row(database, "sources", tilde_encode(article["source_id"]))
         if article.get("source_id")
@@ -289,45 +313,362 @@ def extra_template_vars(view_name, database, table, request, datasette):
     return inner
 
 
-_SEARCHABLE = re.compile(r"^/(?P<db>[^/]+)/articles(?:\.json|\.csv)?$")
+@hookimpl(trylast=True)
+def prepare_connection(conn, database):
+    """SQL functions turning what a user typed into a match over lemmas (archive/search.py).
+
+    `kronika_query(text)` is for canned queries. Datasette's own table search calls
+    `escape_fts(:search)`; replacing it (trylast: after Datasette registered its own) makes
+    `?_search=` Polish-aware while the URL and the search box keep what was typed. The
+    archive's only FTS table is `articles_search`, so nothing else is affected.
+    """
+    from archive.search import match_expression
+
+    def kronika_query(text):
+        return match_expression(conn, "" if text is None else str(text))
+
+    conn.create_function("kronika_query", 1, kronika_query)
+    conn.create_function("escape_fts", 1, kronika_query)
+    if database not in ("_internal", "_memory"):
+        # Datasette already opens archives read-only (mode=ro) and 0.65 has no write API;
+        # query_only also stops any plugin or future endpoint from writing through us.
+        conn.execute("PRAGMA query_only = 1")
+
+
+_TABLE_PATH = re.compile(r"^/(?P<db>[^/]+)/articles(?P<format>\.json|\.csv|\.excel)?$")
+_RANKED_PATH = re.compile(r"^/(?P<db>[^/]+)/search(?:\.\w+)?$")
+RANKED_QUERY = "search"
+# Table filters the ranked search query takes as its own parameters; any other filter keeps
+# the request on the table view (date order, facets, every matching row).
+_RANKED_FILTERS = {
+    "source_id": "source_id",
+    "region": "region",
+    "published__gte": "since",
+    "published__lte": "until",
+}
+_TABLE_ONLY_ARGS = {"_sort", "_sort_desc", "_next", "_stream", "_facet", "_where"}
+
+
+def ranked_search_request(db: str, format_: str, pairs: list[tuple[str, str]]) -> tuple | None:
+    """The canned `search` query (ordered by relevance) standing for a table search, or None.
+
+    A search of the articles table without an explicit sort is answered by relevance; with
+    `_sort`/`_sort_desc`, a filter the query cannot express or a full CSV stream, it stays a
+    table search.
+    """
+    table_only = any(k in _TABLE_ONLY_ARGS or k.startswith("_facet") for k, _ in pairs)
+    if format_ == ".excel" or table_only:
+        return None
+    query = []
+    for key, value in pairs:
+        if key == "_search":
+            query.append(("q", value))
+        elif key in _RANKED_FILTERS:
+            query.append((_RANKED_FILTERS[key], value))
+        elif key.startswith("_") and "__" not in key:
+            if key != "_searchmode":
+                query.append((key, value))
+        else:
+            return None
+    return f"/{db}/{RANKED_QUERY}{format_}", query
+
+
+async def _normalized(datasette, database: str, typed: str) -> str | None:
+    from archive.search import lexicon_lookup, normalize_query
+
+    lexicon: dict[str, str] = {}
+    lookup = lexicon_lookup(typed)
+    if lookup is not None:
+        try:
+            rows = await datasette.get_database(database).execute(*lookup)
+            lexicon = {r[0]: r[1] for r in rows}
+        except Exception:  # an unknown database or an archive without a lexicon
+            lexicon = {}
+    return normalize_query(typed, lexicon) or None
 
 
 @hookimpl
 def asgi_wrapper(datasette):
-    """Rewrite `_search` on the articles table into a query over lemmas (archive/search.py)."""
+    """Searches of `articles` go by relevance; `.excel` streams an Excel-ready CSV."""
     from urllib.parse import parse_qsl, urlencode
 
-    from archive.search import lexicon_lookup, normalize_query
-
     def wrap(app):
-        async def search_app(scope, receive, send):
-            match = _SEARCHABLE.match(scope.get("path", "")) if scope["type"] == "http" else None
-            query = scope.get("query_string", b"").decode("utf-8", "replace")
-            if match and "_search=" in query:
-                pairs = parse_qsl(query, keep_blank_values=True)
+        async def kronika_app(scope, receive, send):
+            if scope["type"] != "http":
+                return await app(scope, receive, send)
+            path = scope.get("path", "")
+            pairs = parse_qsl(
+                scope.get("query_string", b"").decode("utf-8", "replace"), keep_blank_values=True
+            )
+            table = _TABLE_PATH.match(path)
+            ranked = _RANKED_PATH.match(path)
+            typed = ""
+            if table:
                 typed = next((v for k, v in pairs if k == "_search"), "")
-                lexicon = {}
-                lookup = lexicon_lookup(typed)
-                if lookup is not None:
-                    try:
-                        rows = await datasette.get_database(match["db"]).execute(*lookup)
-                        lexicon = {r[0]: r[1] for r in rows}
-                    except Exception:  # an unknown database or an old archive: search as typed
-                        lexicon = {}
-                normalized = normalize_query(typed, lexicon)
-                pairs = [(k, normalized if k == "_search" else v) for k, v in pairs]
-                # Our query is built from quoted terms: Datasette must not escape it again.
-                pairs = [(k, v) for k, v in pairs if k != "_searchmode"]
-                pairs.append(("_searchmode", "raw"))
-                scope = {**scope, "query_string": urlencode(pairs).encode("utf-8")}
-                token = _SEARCHED.set(normalized)
-                try:
-                    await app(scope, receive, send)
-                finally:
-                    _SEARCHED.reset(token)
-                return
-            await app(scope, receive, send)
+                rerouted = typed and ranked_search_request(
+                    table["db"], table["format"] or "", pairs
+                )
+                if rerouted:
+                    path, pairs = rerouted
+                    ranked = _RANKED_PATH.match(path)
+            if ranked:
+                typed = next((v for k, v in pairs if k == "q"), "")
+            excel = path.endswith(".excel")
+            if excel:
+                # Datasette's own CSV, streamed whole (a query's `_stream` is ignored: it
+                # has one page), rewritten on the way out.
+                path = path[: -len(".excel")] + ".csv"
+                pairs = [(k, v) for k, v in pairs if k not in ("_stream", "_dl", "_size")]
+                pairs += [("_dl", "on"), ("_stream", "on")]
+            scope = {
+                **scope,
+                "path": path,
+                "raw_path": path.encode("utf-8"),
+                "query_string": urlencode(pairs).encode("utf-8"),
+            }
+            database = (table or ranked)["db"] if (table or ranked) else None
+            token = _SEARCHED.set(
+                await _normalized(datasette, database, typed) if typed and database else None
+            )
+            if excel:
+                send = excel_csv_sender(send)
+            if block_robots(datasette):
+                send = noindex_sender(send)
+            try:
+                await app(scope, receive, send)
+            finally:
+                _SEARCHED.reset(token)
 
-        return search_app
+        return kronika_app
 
     return wrap
+
+
+def noindex_sender(send):
+    """An ASGI `send` adding `X-Robots-Tag: noindex` to every response."""
+
+    async def noindex_send(message):
+        if message["type"] == "http.response.start":
+            headers = [*message.get("headers", []), (b"x-robots-tag", b"noindex, nofollow")]
+            message = {**message, "headers": headers}
+        return await send(message)
+
+    return noindex_send
+
+
+def excel_csv_sender(send):
+    """An ASGI `send` turning Datasette's streamed CSV into one Excel opens cleanly."""
+    from archive.export import ExcelCsvRewriter
+
+    rewriter = ExcelCsvRewriter()
+    state = {"csv": True}
+
+    async def excel_send(message):
+        if message["type"] == "http.response.start":
+            headers = list(message.get("headers", []))
+            content_type = next(
+                (v for k, v in headers if k.lower() == b"content-type"), b""
+            ).decode("latin-1")
+            state["csv"] = message["status"] == 200 and "text/" in content_type
+            if state["csv"]:
+                headers = [
+                    (k, v)
+                    for k, v in headers
+                    if k.lower() not in (b"content-type", b"content-length")
+                ]
+                headers.append((b"content-type", b"text/csv; charset=utf-8"))
+            message = {**message, "headers": headers}
+            return await send(message)
+        if message["type"] == "http.response.body" and state["csv"]:
+            more = message.get("more_body", False)
+            data = rewriter.feed(message.get("body", b""), final=not more)
+            return await send({"type": "http.response.body", "body": data, "more_body": more})
+        return await send(message)
+
+    return excel_send
+
+
+@hookimpl
+def register_output_renderer(datasette):
+    """`.excel` on every table and query page; `.atom` on queries shaped as a feed."""
+    return [
+        {"extension": "excel", "render": render_excel, "can_render": lambda: True},
+        {"extension": "atom", "render": render_atom, "can_render": can_render_atom},
+    ]
+
+
+ATOM_COLUMNS = {"atom_id", "atom_title", "atom_updated"}
+_ATOM_NS = "http://www.w3.org/2005/Atom"
+
+
+def can_render_atom(columns) -> bool:
+    """A query can be a feed when it names each entry's id, title and update time."""
+    return ATOM_COLUMNS.issubset(columns or [])
+
+
+def _rfc3339(value: object) -> str:
+    text = str(value or "").strip().replace(" ", "T")
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return text + "T00:00:00Z"
+    if text and not re.search(r"(Z|[+-]\d{2}:?\d{2})$", text):
+        return text + "Z"
+    return text
+
+
+def atom_feed(title: str, self_url: str, columns: list[str], rows: list[dict]) -> bytes:
+    """An Atom 1.0 document for rows with atom_id, atom_title, atom_updated and, when
+    present, atom_link, atom_content (plain text) and atom_author_name."""
+    from datetime import UTC, datetime
+    from xml.etree import ElementTree as ET
+
+    ET.register_namespace("", _ATOM_NS)
+
+    def add(parent, tag, text=None, **attrs):
+        element = ET.SubElement(parent, f"{{{_ATOM_NS}}}{tag}", attrs)
+        if text is not None:
+            # XML 1.0 cannot carry most control characters: drop them, never fail the feed.
+            element.text = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", "", str(text))
+        return element
+
+    feed = ET.Element(f"{{{_ATOM_NS}}}feed")
+    add(feed, "title", title)
+    add(feed, "id", self_url)
+    add(feed, "link", href=self_url, rel="self")
+    updated = [_rfc3339(row["atom_updated"]) for row in rows if row.get("atom_updated")]
+    now = datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    add(feed, "updated", max(updated) if updated else now)
+    add(feed, "generator", "Kronika (Datasette)")
+    for row in rows:
+        entry = add(feed, "entry")
+        add(entry, "id", row["atom_id"])
+        add(entry, "title", row["atom_title"] or row["atom_id"])
+        add(entry, "updated", _rfc3339(row["atom_updated"]) or now)
+        link = safe_url(row.get("atom_link"))
+        if link:
+            add(entry, "link", href=link, rel="alternate")
+        if row.get("atom_author_name"):
+            add(add(entry, "author"), "name", row["atom_author_name"])
+        if row.get("atom_content"):
+            add(entry, "content", row["atom_content"], type="text")
+    return ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+
+
+def render_atom(datasette, request, columns, rows, database, query_name):
+    """A feed of the query's rows (see the `feed` canned query in metadata.yml)."""
+    from datasette.utils.asgi import Response
+
+    title = "Kronika"
+    if query_name:
+        queries = (datasette.metadata(database=database) or {}).get("queries") or {}
+        title = (queries.get(query_name) or {}).get("title") or query_name
+    filters = [
+        f"{key}: {request.args.get(key)}"
+        for key in request.args.keys()
+        if request.args.get(key) and not key.startswith("_")
+    ]
+    if filters:
+        title += " (" + ", ".join(filters) + ")"
+    body = atom_feed(title, request.url, list(columns), [dict(row) for row in rows])
+    return Response(body, content_type="application/atom+xml; charset=utf-8")
+
+
+def render_excel(rows, columns):
+    """One page of rows as Excel-ready CSV.
+
+    Datasette needs a renderer to offer the link; requests for `.excel` are answered by the
+    wrapper above, which streams every row, so this runs only if that wrapper is bypassed.
+    """
+    from datasette.utils.asgi import Response
+
+    from archive.export import excel_csv
+
+    return Response(
+        excel_csv(columns, (list(row) for row in rows)),
+        content_type="text/csv; charset=utf-8",
+        headers={"content-disposition": 'attachment; filename="kronika.csv"'},
+    )
+
+
+ROBOTS_ALLOW = (
+    "User-agent: *\n"
+    # Articles and institutions may be indexed; endless filter, search and export URLs not.
+    "Disallow: /*?\n"
+    "Disallow: /*.json\n"
+    "Disallow: /*.csv\n"
+    "Disallow: /*.excel\n"
+    "Disallow: /-/\n"
+)
+ROBOTS_BLOCK = "User-agent: *\nDisallow: /\n"
+
+
+def block_robots(datasette) -> bool:
+    """Whether `kronika serve --block-robots` asked search engines to stay out."""
+    return bool((datasette.plugin_config("kronika") or {}).get("block_robots"))
+
+
+async def robots_txt(datasette):
+    from datasette.utils.asgi import Response
+
+    return Response.text(ROBOTS_BLOCK if block_robots(datasette) else ROBOTS_ALLOW)
+
+
+async def raw_capture(datasette, request):
+    """An article's page as fetched (WARC capture), shown as plain text: never run."""
+    import sqlite_utils
+    from datasette.utils.asgi import NotFound, Response
+
+    from archive.encoding import content_type_charset, decode_html
+    from archive.store import capture_location
+    from archive.warc import read_capture, warc_folder
+
+    name = request.url_vars["database"]
+    url = request.args.get("url") or ""
+    version = request.args.get("version")
+    try:
+        db = datasette.get_database(name)
+        number = int(version) if version else None
+    except (KeyError, ValueError):
+        raise NotFound("no such archive or version") from None
+    if not db.path:
+        raise NotFound("this database has no captures")
+    try:
+        found = await db.execute_fn(
+            lambda conn: capture_location(sqlite_utils.Database(conn), url, number)
+        )
+    except IndexError as error:
+        raise NotFound(str(error)) from None
+    if not found:
+        raise NotFound(f"no raw capture of {url}")
+    try:
+        capture = read_capture(warc_folder(db.path), found[0], found[1])
+    except (OSError, LookupError) as error:
+        raise NotFound(f"capture {found[0]}:{found[1]} cannot be read: {error}") from None
+    content_type = next((v for k, v in capture.headers if k.lower() == "content-type"), None)
+    text, _ = decode_html(capture.body, content_type_charset(content_type))
+    head = [f"HTTP {capture.status}  {capture.url}  pobrano {capture.fetched_at}"]
+    head += [f"{k}: {v}" for k, v in capture.headers]
+    return Response(
+        "\n".join(head) + "\n\n" + text,
+        content_type="text/plain; charset=utf-8",
+        headers={
+            # Shown as source text: the crawled page's scripts never run on our origin.
+            "content-security-policy": "default-src 'none'; sandbox",
+            "x-content-type-options": "nosniff",
+        },
+    )
+
+
+@hookimpl
+def register_routes():
+    return [
+        (r"^/robots\.txt$", robots_txt),
+        (r"^/-/kronika/capture/(?P<database>[^/]+)$", raw_capture),
+    ]
+
+
+def capture_path(datasette, database: str, url: str, version: int | None = None) -> str:
+    """Where the raw capture of an article (version N from 1, or the latest) is served."""
+    from urllib.parse import urlencode
+
+    query = {"url": url, **({"version": version} if version else {})}
+    return datasette.urls.path(f"/-/kronika/capture/{database}?" + urlencode(query))

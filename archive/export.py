@@ -25,6 +25,7 @@ __all__ = [
     "EXCEL_DELIMITER",
     "ExcelCsvRewriter",
     "article_rows",
+    "csv_chunk",
     "excel_cell",
     "excel_csv",
     "export_articles",
@@ -104,6 +105,24 @@ def _cell(column: str, value: Any) -> str:
             items = []
         value = "\n".join(i.get("url", "") if isinstance(i, dict) else str(i) for i in items)
     return excel_cell(value)
+
+
+def csv_chunk(
+    columns: list[str], rows: Iterable[Iterable[Any]], header: bool = False, excel: bool = False
+) -> bytes:
+    """Rows as CSV bytes, the header (and for Excel the byte-order mark) first if `header`:
+    plain CSV as Datasette writes it, or Excel-ready (semicolons, safe cells)."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=EXCEL_DELIMITER if excel else ",")
+    if header:
+        if excel:
+            out.write("\ufeff")
+        writer.writerow(columns)
+    if excel:
+        writer.writerows([excel_cell(v) for v in row] for row in rows)
+    else:
+        writer.writerows(["" if v is None else v for v in row] for row in rows)
+    return out.getvalue().encode("utf-8")
 
 
 def excel_csv(columns: Iterable[str], rows: Iterable[Iterable[Any]]) -> bytes:

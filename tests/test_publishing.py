@@ -83,6 +83,20 @@ def test_search_is_ranked_by_relevance_and_keeps_what_was_typed(db_path: Path) -
     assert "pomoc" not in html.split('value="')[1].split('"')[0].replace("pomocy", "")
 
 
+def test_table_form_search_goes_by_relevance_unless_a_sort_was_chosen(db_path: Path) -> None:
+    form = {"_search": "targi", "_filter_column": "", "_filter_op": "exact", "_filter_value": ""}
+    form |= {"_sort": "published_order", "_sort_by_desc": "on"}  # the form's hidden controls
+    html = get(db_path, "/archive/articles", form).text
+    assert 'name="q" value="targi"' in html  # the ranked search page
+    chosen = get(db_path, "/archive/articles", {**form, "_sort": "title"})
+    assert chosen.status_code == 302
+    assert "_sort=title" in chosen.headers["location"]  # kept: Datasette sorts by title
+    filtered = get(
+        db_path, "/archive/articles", {**form, "_filter_column": "kind", "_filter_value": "wup"}
+    )
+    assert filtered.status_code == 302 and "kind__exact=wup" in filtered.headers["location"]
+
+
 def test_date_sorted_search_is_the_table_with_facets_and_paging(db_path: Path) -> None:
     params = {"_search": "pomoc społeczna", "_sort_desc": "published_order", "_size": "1"}
     data = get(db_path, "/archive/articles.json", params).json()

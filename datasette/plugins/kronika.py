@@ -322,6 +322,15 @@ def prepare_connection(conn, database):
     `?_search=` Polish-aware while the URL and the search box keep what was typed. The
     archive's only FTS table is `articles_search`, so nothing else is affected.
     """
+    register_search_functions(conn)
+    if database not in ("_internal", "_memory"):
+        # Datasette already opens archives read-only (mode=ro) and 0.65 has no write API;
+        # query_only also stops any plugin or future endpoint from writing through us.
+        conn.execute("PRAGMA query_only = 1")
+
+
+def register_search_functions(conn) -> None:
+    """`kronika_query` and the Polish-aware `escape_fts` on one connection."""
     from archive.search import match_expression
 
     def kronika_query(text):
@@ -329,10 +338,6 @@ def prepare_connection(conn, database):
 
     conn.create_function("kronika_query", 1, kronika_query)
     conn.create_function("escape_fts", 1, kronika_query)
-    if database not in ("_internal", "_memory"):
-        # Datasette already opens archives read-only (mode=ro) and 0.65 has no write API;
-        # query_only also stops any plugin or future endpoint from writing through us.
-        conn.execute("PRAGMA query_only = 1")
 
 
 _TABLE_PATH = re.compile(r"^/(?P<db>[^/]+)/articles(?P<format>\.json|\.csv|\.excel)?$")
@@ -346,7 +351,16 @@ _RANKED_FILTERS = {
     "published__gte": "since",
     "published__lte": "until",
 }
-_TABLE_ONLY_ARGS = {"_sort", "_sort_desc", "_next", "_stream", "_facet", "_where"}
+_TABLE_ONLY_ARGS = {"_sort", "_sort_desc", "_next", "_stream", "_facet", "_where", "_nocount"}
+
+
+DEFAULT_ARTICLE_SORT = "published_order"
+
+
+def form_kept_default_sort(pairs: list[tuple[str, str]]) -> bool:
+    """Whether a table form submission carries the table's default sort unchanged."""
+    args = dict(pairs)
+    return "_sort_by_desc" in args and args.get("_sort", "") in ("", DEFAULT_ARTICLE_SORT)
 
 
 def ranked_search_request(db: str, format_: str, pairs: list[tuple[str, str]]) -> tuple | None:
@@ -357,7 +371,9 @@ def ranked_search_request(db: str, format_: str, pairs: list[tuple[str, str]]) -
     table search.
     """
     table_only = any(k in _TABLE_ONLY_ARGS or k.startswith("_facet") for k, _ in pairs)
-    if format_ == ".excel" or table_only:
+    # A filter typed into the table page's form: Datasette turns it into a column filter.
+    filtering = any(k.startswith("_filter_value") and v for k, v in pairs)
+    if format_ == ".excel" or table_only or filtering:
         return None
     query = []
     for key, value in pairs:
@@ -366,7 +382,7 @@ def ranked_search_request(db: str, format_: str, pairs: list[tuple[str, str]]) -
         elif key in _RANKED_FILTERS:
             query.append((_RANKED_FILTERS[key], value))
         elif key.startswith("_") and "__" not in key:
-            if key != "_searchmode":
+            if key != "_searchmode" and not key.startswith("_filter_"):
                 query.append((key, value))
         else:
             return None
@@ -405,6 +421,10 @@ def asgi_wrapper(datasette):
             typed = ""
             if table:
                 typed = next((v for k, v in pairs if k == "_search"), "")
+                if typed and form_kept_default_sort(pairs):
+                    # The table page's form always sends its (hidden) sort controls; left
+                    # as they were, they ask for nothing: the search goes by relevance.
+                    pairs = [(k, v) for k, v in pairs if k not in ("_sort", "_sort_by_desc")]
                 rerouted = typed and ranked_search_request(
                     table["db"], table["format"] or "", pairs
                 )
@@ -414,6 +434,15 @@ def asgi_wrapper(datasette):
             if ranked:
                 typed = next((v for k, v in pairs if k == "q"), "")
             excel = path.endswith(".excel")
+            streamed = _STREAMABLE.match(path) and (
+                excel or (path.endswith(".csv") and ("_stream", "on") in pairs)
+            )
+            if streamed:
+                # A whole table, in one SQL query: Datasette's own stream re-sorts the rest of
+                # the table for every 1,000 rows when the table has a sort order.
+                done = await stream_table_csv(datasette, send, path, pairs, excel)
+                if done:
+                    return
             if excel:
                 # Datasette's own CSV, streamed whole (a query's `_stream` is ignored: it
                 # has one page), rewritten on the way out.
@@ -442,6 +471,60 @@ def asgi_wrapper(datasette):
         return kronika_app
 
     return wrap
+
+
+_STREAMABLE = re.compile(r"^/(?P<db>[^/]+)/(?P<name>[^/]+)\.(?:csv|excel)$")
+_DATASETTE_LIMIT = re.compile(r"\s+limit\s+\d+(?:\s+offset\s+\d+)?\s*$", re.I)
+
+
+async def stream_table_csv(datasette, send, path: str, pairs: list, excel: bool) -> bool:
+    """Stream every row of a table view (its filters, search and order) as CSV; False when
+    `path` is not a table (a canned query: Datasette answers it, with its time limit)."""
+    import asyncio
+    import sqlite3
+    from urllib.parse import urlencode
+
+    from archive.export import csv_chunk
+
+    match = _STREAMABLE.match(path)
+    skip = {"_stream", "_dl", "_size", "_next", "_nofacet", "_nocount", "_shape"}
+    query = [(k, v) for k, v in pairs if k not in skip]
+    query += [("_size", "1"), ("_nofacet", "1"), ("_nocount", "1")]
+    response = await datasette.client.get(f"/{match['db']}/{match['name']}.json?{urlencode(query)}")
+    if response.status_code != 200:
+        return False
+    data = response.json()
+    database = datasette.databases.get(match["db"])
+    if not data.get("table") or data.get("is_view") or database is None or not database.path:
+        return False
+    sql = _DATASETTE_LIMIT.sub("", data["query"]["sql"])
+    connection = sqlite3.connect(f"file:{database.path}?mode=ro", uri=True, check_same_thread=False)
+    try:
+        register_search_functions(connection)
+        cursor = await asyncio.to_thread(connection.execute, sql, data["query"]["params"])
+        columns = [c[0] for c in cursor.description]
+        download = excel or ("_dl", "on") in pairs
+        headers = [
+            (
+                b"content-type",
+                b"text/csv; charset=utf-8" if download else b"text/plain; charset=utf-8",
+            )
+        ]
+        if download:
+            name = f"{match['name']}.csv".replace('"', "")
+            headers.append((b"content-disposition", f'attachment; filename="{name}"'.encode()))
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        chunk = csv_chunk(columns, [], header=True, excel=excel)
+        while True:
+            await send({"type": "http.response.body", "body": chunk, "more_body": True})
+            rows = await asyncio.to_thread(cursor.fetchmany, 2000)
+            if not rows:
+                break
+            chunk = csv_chunk(columns, rows, excel=excel)
+        await send({"type": "http.response.body", "body": b"", "more_body": False})
+    finally:
+        connection.close()
+    return True
 
 
 def noindex_sender(send):

@@ -237,6 +237,7 @@ def main() -> None:
             "relevance, HTML page": "/articles?{}",
             "relevance, JSON": "/articles.json?{}",
             "by date, JSON": "/articles.json?{}&_sort_desc=published_order",
+            "by date, HTML page": "/articles?{}&_sort_desc=published_order",
         }
         for label, template in kinds.items():
             times = []

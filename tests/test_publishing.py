@@ -108,6 +108,16 @@ def test_date_sorted_search_is_the_table_with_facets_and_paging(db_path: Path) -
     assert 'value="pomoc społeczna"' in html
 
 
+def test_table_search_counts_from_the_index_and_keeps_the_search_box(db_path: Path) -> None:
+    assert 'id="_search"' in get(db_path, "/archive/articles").text
+    params = {"_search": "pomocy spolecznej", "_sort_desc": "published_order"}
+    html = get(db_path, "/archive/articles", params).text
+    assert "3 rows where search matches" in html
+    assert 'class="facet-info' in html  # few matches: facets are counted
+    raw = get(db_path, "/archive/articles.json", {**params, "_searchmode": "raw", "_search": '"'})
+    assert raw.status_code == 400 and "Invalid search" in raw.text
+
+
 def test_default_facets_region_kind_and_year(db_path: Path) -> None:
     data = get(db_path, "/archive/articles.json").json()
     facets = {name: {r["value"]: r["count"] for r in f["results"]}
@@ -268,3 +278,14 @@ def test_article_page_links_its_raw_capture_shown_as_text(tmp_path: Path) -> Non
     assert "<script>alert(1)</script>" in capture.text  # as text: shown, never run
     missing = get(path, "/-/kronika/capture/archive", {"url": "https://rops.example.pl/none"})
     assert missing.status_code == 404
+
+
+def test_immutable_snapshot_folds_the_write_ahead_log_in(tmp_path: Path) -> None:
+    path = make_archive(tmp_path / "archive.db")
+    publish.prepare_archive(path, immutable=True)
+    wal = Path(f"{path}-wal")
+    assert not wal.exists() or wal.stat().st_size == 0
+    args = publish.datasette_args(str(path), immutable=True)
+    assert args[:3] == ["serve", "--immutable", str(path)]
+    connection = sqlite3.connect(f"file:{path}?immutable=1", uri=True)
+    assert connection.execute("select count(*) from articles").fetchone()[0] == 4

@@ -117,40 +117,50 @@ _SEARCHED: contextvars.ContextVar[str | None] = contextvars.ContextVar(
 
 
 _TERM = re.compile(r'"([^"]+)"(\*?)')
+_WORD = re.compile(r"\w+")
+# Around the first word found: this much text before it and after it.
+_BEFORE, _AFTER = 120, 180
+
+
+def _query_terms(normalized_query: str) -> tuple[frozenset[str], tuple[str, ...]]:
+    lemmas, prefixes = set(), []
+    for term, star in _TERM.findall(normalized_query):
+        for part in term.split():
+            (prefixes.append(part) if star else lemmas.add(part))
+    return frozenset(lemmas), tuple(prefixes)
 
 
 def search_snippet(text: str, normalized_query: str, whole: bool = False) -> Markup:
     """The words a search found, marked, in a window of the text around the first of them.
 
-    `normalized_query` is the `_search` value after the plugin's rewrite: quoted lemmas
-    without diacritics, a `*` after prefixes; each word of the text is compared by its lemma.
+    `normalized_query` is the search as matched: quoted lemmas without diacritics, a `*`
+    after prefixes; each word of the text is compared by its lemma.
     """
     from archive.search import fold, lemma
 
-    lemmas, prefixes = set(), []
-    for term, star in _TERM.findall(normalized_query):
-        for part in term.split():
-            (prefixes.append(part) if star else lemmas.add(part))
-    spans = [
-        m.span()
-        for m in re.finditer(r"\w+", text)
-        if lemma(m.group()) in lemmas or any(fold(m.group()).startswith(p) for p in prefixes)
-    ]
+    lemmas, prefixes = _query_terms(normalized_query)
+    spans: list[tuple[int, int]] = []
+    end = len(text)
+    for match in _WORD.finditer(text):
+        if match.start() >= end:
+            break  # past the window: the rest is not shown, so not looked at
+        word = match.group()
+        if lemma(word) in lemmas or (prefixes and fold(word).startswith(prefixes)):
+            spans.append(match.span())
+            if not whole and len(spans) == 1:
+                end = min(match.end() + _AFTER, len(text))
     if not spans:
         return escape(text if whole or len(text) <= 300 else text[:300] + "…")
-    start, end = 0, len(text)
-    if not whole:
-        start = max(spans[0][0] - 120, 0)
-        end = min(spans[0][1] + 180, len(text))
-    out = Markup("…" if start else "")
+    start = 0 if whole else max(spans[0][0] - _BEFORE, 0)
+    pieces = ["…" if start else ""]
     cursor = start
     for a, b in spans:
-        if a < cursor or b > end:
-            continue
-        out += escape(text[cursor:a]) + Markup("<mark>{}</mark>").format(text[a:b])
+        if b > end:
+            break
+        pieces += [str(escape(text[cursor:a])), "<mark>", str(escape(text[a:b])), "</mark>"]
         cursor = b
-    out += escape(text[cursor:end]) + Markup("…" if end < len(text) else "")
-    return out
+    pieces += [str(escape(text[cursor:end])), "…" if end < len(text) else ""]
+    return Markup("".join(pieces))
 
 
 def _attachments(value: object) -> list[dict]:
@@ -315,13 +325,8 @@ def extra_template_vars(view_name, database, table, request, datasette):
 
 @hookimpl(trylast=True)
 def prepare_connection(conn, database):
-    """SQL functions turning what a user typed into a match over lemmas (archive/search.py).
-
-    `kronika_query(text)` is for canned queries. Datasette's own table search calls
-    `escape_fts(:search)`; replacing it (trylast: after Datasette registered its own) makes
-    `?_search=` Polish-aware while the URL and the search box keep what was typed. The
-    archive's only FTS table is `articles_search`, so nothing else is affected.
-    """
+    """`kronika_query(text)`: what a reader typed as a match over lemmas (archive/search.py),
+    for canned queries; and no writes through any connection."""
     register_search_functions(conn)
     if database not in ("_internal", "_memory"):
         # Datasette already opens archives read-only (mode=ro) and 0.65 has no write API;
@@ -330,14 +335,79 @@ def prepare_connection(conn, database):
 
 
 def register_search_functions(conn) -> None:
-    """`kronika_query` and the Polish-aware `escape_fts` on one connection."""
+    """`kronika_query` on one connection."""
     from archive.search import match_expression
 
     def kronika_query(text):
         return match_expression(conn, "" if text is None else str(text))
 
     conn.create_function("kronika_query", 1, kronika_query)
-    conn.create_function("escape_fts", 1, kronika_query)
+
+
+# Below this many matches a search's rows are fetched by rowid and sorted, and facets count
+# them. From it on, the table is read in its sort order and each row checked against the
+# matches, which stops as soon as a page is full (SQLite cannot tell: FTS5 gives it no row
+# estimate, and it fetched 650,000 rows to sort them for a common word at 1M articles: 820 ms
+# instead of 130), and facets are skipped: counting that many rows outlasts their time limit.
+DENSE_MATCHES = 50_000
+
+
+@hookimpl(trylast=True)
+def filters_from_request(request, database, table, datasette):
+    """`?_search=` on `articles`: Polish-aware (archive/search.py), what was typed kept in the
+    URL and the search box. Runs last, so its search context replaces Datasette's (none:
+    `articles` has no FTS table of its own)."""
+    from datasette.filters import FilterArguments
+
+    if table != "articles":
+        return None
+    typed = request.args.get("_search")
+    if not typed:
+        return FilterArguments([], extra_context={"supports_search": True})
+
+    async def inner():
+        from archive.search import match_expression
+
+        db = datasette.get_database(database)
+        if request.args.get("_searchmode") == "raw":
+            expression = typed
+        else:
+            expression = await db.execute_fn(lambda conn: match_expression(conn, typed))
+        try:
+            found = await db.execute(
+                "select count(*) from (select rowid from articles_search "
+                "where articles_search match ? limit ?)",
+                [expression, DENSE_MATCHES],
+            )
+        except Exception as error:  # a raw query FTS5 rejects: say so, as Datasette would
+            from datasette.utils.asgi import BadRequest
+
+            raise BadRequest(f"Invalid search: {error}") from None
+        dense = found.first()[0] >= DENSE_MATCHES
+        rowid = "+rowid" if dense else "rowid"
+        context = {"supports_search": True, "search": typed}
+        described = [f'search matches "{typed}"']
+        if dense and not request.args.get("_facet"):
+            described.append(f"facets skipped above {DENSE_MATCHES:,} matches")
+        if not any(not key.startswith("_") or key == "_where" for key in request.args):
+            # No other filter: the index counts the matches (50 ms for 650,000 where
+            # Datasette's count(*) over the table takes a second; the wrapper turned it off).
+            counted = await db.execute(
+                "select count(*) from articles_search where articles_search match ?",
+                [expression],
+            )
+            context["filtered_table_rows_count"] = counted.first()[0]
+        return FilterArguments(
+            [
+                f"{rowid} in (select rowid from articles_search "
+                "where articles_search match :kronika_search)"
+            ],
+            {"kronika_search": expression},
+            described,
+            context,
+        )
+
+    return inner
 
 
 _TABLE_PATH = re.compile(r"^/(?P<db>[^/]+)/articles(?P<format>\.json|\.csv|\.excel)?$")
@@ -389,6 +459,29 @@ def ranked_search_request(db: str, format_: str, pairs: list[tuple[str, str]]) -
     return f"/{db}/{RANKED_QUERY}{format_}", query
 
 
+async def table_search_pairs(datasette, database: str, typed: str, pairs: list) -> list:
+    """A table search's arguments with Datasette's slow parts turned off: its count(*) reads
+    the whole table (filters_from_request counts from the index instead), and facets over
+    more than DENSE_MATCHES rows cannot finish within their time limit."""
+    keys = {k for k, _ in pairs}
+    pairs = list(pairs) + ([] if "_nocount" in keys else [("_nocount", "1")])
+    if "_nofacet" in keys or any(k.startswith("_facet") for k in keys):
+        return pairs
+    from archive.search import match_expression
+
+    try:
+        db = datasette.get_database(database)
+        expression = await db.execute_fn(lambda conn: match_expression(conn, typed))
+        found = await db.execute(
+            "select count(*) from (select rowid from articles_search "
+            "where articles_search match ? limit ?)",
+            [expression, DENSE_MATCHES],
+        )
+    except Exception:  # an unknown database or a query FTS5 rejects: Datasette reports it
+        return pairs
+    return pairs + ([("_nofacet", "1")] if found.first()[0] >= DENSE_MATCHES else [])
+
+
 async def _normalized(datasette, database: str, typed: str) -> str | None:
     from archive.search import lexicon_lookup, normalize_query
 
@@ -431,6 +524,8 @@ def asgi_wrapper(datasette):
                 if rerouted:
                     path, pairs = rerouted
                     ranked = _RANKED_PATH.match(path)
+                elif typed:
+                    pairs = await table_search_pairs(datasette, table["db"], typed, pairs)
             if ranked:
                 typed = next((v for k, v in pairs if k == "q"), "")
             excel = path.endswith(".excel")

@@ -46,4 +46,4 @@ serve: install
 	$(KRONIKA) serve --db $(DB) --port $(PORT)
 
 clean:
-	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache demo.db demo.db-wal demo.db-shm demo.warc
+	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache demo.db demo.db-wal demo.db-shm demo.warc bench/search.db bench/search.db-wal bench/search.db-shm

@@ -161,6 +161,9 @@ def test_canned_queries(db_path: Path) -> None:
     between["phrase"] = "pomocy konferencji"
     rows = get(db_path, "/archive/phrase_between_dates.json", {**between, "_shape": "array"})
     assert rows.json() == []  # a phrase keeps its word order
+    between |= {"phrase": "pomocy spolecznej", "to": ""}  # an empty bound is no bound
+    rows = get(db_path, "/archive/phrase_between_dates.json", {**between, "_shape": "array"})
+    assert [r["url"][-1] for r in rows.json()] == ["c", "b"]
     latest = get(db_path, "/archive/latest_per_region.json", {"_shape": "array"}).json()
     assert {r["region"]: r["url"][-1] for r in latest} == {"łódzkie": "b", "pomorskie": "c"}
     params = {"source_id": "wup-gdansk", "_shape": "array"}

@@ -154,12 +154,16 @@ def _strict(body: bytes, codec: str) -> str | None:
         return None
 
 
-def _mostly_utf8(body: bytes) -> bool:
-    """Tell whether non-ASCII bytes are nearly all valid UTF-8 (a page with a few broken bytes)."""
+def _mostly_utf8(body: bytes, declared: bool = False) -> bool:
+    """Tell whether non-ASCII bytes are nearly all valid UTF-8 (a page with a few broken bytes).
+
+    A page declared UTF-8 needs only twice as many valid characters as broken bytes: a
+    windows-1250 page mislabelled UTF-8 has almost no valid multi-byte sequences at all.
+    """
     text = body.decode("utf-8", "replace")
     bad = text.count("\ufffd")
     good = len(text) - len(text.encode("ascii", "ignore")) - bad
-    return good >= 3 and good >= 9 * bad
+    return good >= 3 and good >= (2 if declared else 9) * bad
 
 
 def _polish_single_byte(body: bytes) -> str:
@@ -198,7 +202,7 @@ def decode_html(body: bytes, header_charset: str | None = None) -> tuple[str, st
                 return body.decode("ascii"), _web_name(codec)
         return body.decode("ascii"), "utf-8"
 
-    if _mostly_utf8(body):
+    if _mostly_utf8(body, declared="utf-8" in declared):
         # A UTF-8 page with a few broken bytes: replacing them beats mojibake everywhere else.
         return body.decode("utf-8", "replace"), "utf-8"
 
@@ -251,3 +255,19 @@ def has_mojibake(text: str) -> bool:
     if not any(lead in text for lead in _MOJIBAKE_LEADS):
         return False
     return _MOJIBAKE_RE.search(text) is not None
+
+
+# Bytes that never occur in a text page: NUL and the C0 controls other than tab, LF, FF, CR.
+_BINARY_BYTES = bytes(set(range(32)) - {9, 10, 12, 13})
+
+
+def looks_binary(body: bytes, sample: int = 4096) -> bool:
+    """Whether bytes are a binary file (an image, a PDF, an archive), whatever the server's
+    Content-Type says: a NUL byte, or more than 5% control bytes, in the first 4 KB."""
+    head = body[:sample]
+    if not head:
+        return False
+    if b"\x00" in head:
+        return True
+    controls = len(head) - len(head.translate(None, _BINARY_BYTES))
+    return controls > len(head) * 0.05

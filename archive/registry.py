@@ -45,7 +45,15 @@ REGIONS: tuple[str, ...] = (
 SELECTOR_KEYS: frozenset[str] = frozenset({"title", "date", "body", "article_links", "next_page"})
 
 REQUIRED_KEYS: tuple[str, ...] = ("id", "name", "kind", "region", "homepage", "news")
-OPTIONAL_KEYS: tuple[str, ...] = ("contact", "selectors", "verified", "delay")
+OPTIONAL_KEYS: tuple[str, ...] = (
+    "contact",
+    "selectors",
+    "verified",
+    "delay",
+    "max_pages",
+    "timeout",
+    "max_mb",
+)
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 KIND_RE = re.compile(r"^[a-z][a-z0-9-]*$")
@@ -124,6 +132,11 @@ class Source:
     selectors: dict[str, str] | None = field(default=None, hash=False)
     verified: bool = True
     delay: float | None = None
+    # Per-source limits over the crawler's defaults: requests per run, seconds per download,
+    # megabytes per response.
+    max_pages: int | None = None
+    timeout: float | None = None
+    max_mb: float | None = None
     line: int = field(default=0, compare=False)
 
     def as_row(self) -> dict[str, Any]:
@@ -254,6 +267,17 @@ def _check_source(raw: Mapping[str, Any], header: int, lines: list[str], path: s
         if isinstance(delay, bool) or not isinstance(delay, int | float) or delay < 0:
             raise fail("delay", "'delay' must be a non-negative number of seconds")
         delay = float(delay)
+    limits: dict[str, float | int | None] = {}
+    for key, integer, meaning in (
+        ("max_pages", True, "a positive whole number of requests per run"),
+        ("timeout", False, "a positive number of seconds"),
+        ("max_mb", False, "a positive number of megabytes"),
+    ):
+        value = raw.get(key)
+        wrong = isinstance(value, bool) or not isinstance(value, int if integer else int | float)
+        if value is not None and (wrong or value <= 0):
+            raise fail(key, f"'{key}' must be {meaning}")
+        limits[key] = None if value is None else (int(value) if integer else float(value))
 
     return Source(
         id=sid,
@@ -266,6 +290,9 @@ def _check_source(raw: Mapping[str, Any], header: int, lines: list[str], path: s
         selectors=chosen,
         verified=verified,
         delay=delay,
+        max_pages=limits["max_pages"],  # type: ignore[arg-type]
+        timeout=limits["timeout"],
+        max_mb=limits["max_mb"],
         line=header,
     )
 

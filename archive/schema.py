@@ -218,6 +218,18 @@ TABLES: tuple[Table, ...] = (
         pk=("run_id", "source_id"),
         indexes=(("source_id", "started"),),
     ),
+    Table(
+        name="crawl_errors",
+        columns={
+            "run_id": str,
+            "source_id": str,
+            "url": str,
+            "reason": str,  # "HTTP 503 after 2 retries", "larger than 20 MB", "timed out"...
+            "recorded_at": str,
+        },
+        pk=("run_id", "source_id", "url"),
+        indexes=(("source_id", "run_id"),),
+    ),
 )
 
 VIEWS: dict[str, str] = {

@@ -280,6 +280,20 @@ def finish_run(
     db["crawl_runs"].update((run_id, source_id), {**counts, "finished": utc_now()})
 
 
+def save_crawl_errors(
+    db: sqlite_utils.Database, run_id: str, source_id: str, errors: list[tuple[str, str]]
+) -> None:
+    """Every URL a run could not archive, with why (`crawl_errors`)."""
+    now = utc_now()
+    rows = [
+        {"run_id": run_id, "source_id": source_id, "url": url, "reason": reason, "recorded_at": now}
+        for url, reason in errors
+    ]
+    if rows:
+        with db.conn:
+            db["crawl_errors"].upsert_all(rows, pk=("run_id", "source_id", "url"))
+
+
 def run_summary(db: sqlite_utils.Database, run_id: str) -> list[dict[str, Any]]:
     """Rows of `crawl_runs` for one run, in source order."""
     return list(db["crawl_runs"].rows_where("run_id = ?", [run_id], order_by="source_id"))

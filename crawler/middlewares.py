@@ -1,4 +1,4 @@
-"""Downloader middleware: every response the crawler receives goes to the WARC capture."""
+"""Downloader middlewares: every response into the WARC capture; retries that back off."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ from typing import Any
 
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 
 from archive.store import utc_now
@@ -47,3 +49,85 @@ class WarcCaptureMiddleware:
         capture = Capture(response.url, response.status, headers, response.body, utc_now())
         request.meta["warc"] = self.writer.write(capture)
         return response
+
+
+class TruncatedBody(IgnoreRequest):
+    """A compressed response that ends before its compressed stream does."""
+
+
+class CompressedBodyCheckMiddleware:
+    """Refuses a gzip or deflate body cut short (a dropped connection, a full disk on the
+    server): decompressed, it would be half a page, and half a page is not an article."""
+
+    def process_response(
+        self, request: Request, response: Response, spider: Spider | None = None
+    ) -> Response:
+        encoding = response.headers.get(b"Content-Encoding", b"").strip().lower()
+        if encoding in (b"gzip", b"x-gzip", b"deflate") and not compressed_stream_complete(
+            response.body, gzip_wrapped=encoding != b"deflate"
+        ):
+            raise TruncatedBody(f"truncated {encoding.decode()} body: the stream ends early")
+        return response
+
+
+def compressed_stream_complete(body: bytes, gzip_wrapped: bool = True) -> bool:
+    """Whether a gzip (or zlib/raw deflate) stream runs to its end marker."""
+    import zlib
+
+    modes = (16 + zlib.MAX_WBITS,) if gzip_wrapped else (zlib.MAX_WBITS, -zlib.MAX_WBITS)
+    for wbits in modes:
+        stream = zlib.decompressobj(wbits)
+        try:
+            while body:
+                stream.decompress(body, 1 << 20)
+                body = stream.unconsumed_tail
+                if stream.eof:
+                    break
+        except zlib.error:
+            continue
+        if stream.eof:
+            return True
+    return False
+
+
+class BackoffRetryMiddleware(RetryMiddleware):
+    """Scrapy's retries (500/502/503/504/522/524/408/429, dropped connections), each after a
+    wait: KRONIKA_RETRY_BACKOFF seconds, doubled per attempt, or the site's Retry-After.
+
+    An overloaded public-sector server that answers 503 gets time to recover instead of
+    three requests within a second.
+    """
+
+    def __init__(self, settings: Any) -> None:
+        super().__init__(settings)
+        self.backoff = settings.getfloat("KRONIKA_RETRY_BACKOFF", 2.0)
+        self.max_wait = settings.getfloat("KRONIKA_RETRY_MAX_WAIT", 60.0)
+
+    async def process_response(
+        self, request: Request, response: Response, spider: Spider | None = None
+    ) -> Request | Response:
+        result = super().process_response(request, response)
+        if isinstance(result, Request):
+            await self._wait(result, response.headers.get(b"Retry-After"))
+        return result
+
+    async def process_exception(
+        self, request: Request, exception: Exception, spider: Spider | None = None
+    ) -> Request | Response | None:
+        result = super().process_exception(request, exception)
+        if isinstance(result, Request):
+            await self._wait(result, None)
+        return result
+
+    async def _wait(self, retry: Request, retry_after: bytes | None) -> None:
+        from scrapy.utils.defer import deferred_to_future
+        from twisted.internet import reactor
+        from twisted.internet.task import deferLater
+
+        attempt = max(int(retry.meta.get("retry_times", 1)), 1)
+        seconds = self.backoff * 2 ** (attempt - 1)
+        if retry_after and retry_after.strip().isdigit():
+            seconds = max(seconds, float(retry_after.strip()))
+        seconds = min(seconds, self.max_wait)
+        if seconds > 0:
+            await deferred_to_future(deferLater(reactor, seconds, lambda: None))

@@ -19,6 +19,7 @@ from archive.store import (
     mark_removed,
     save_article,
     save_contact,
+    save_crawl_errors,
     save_fetch_state,
     save_mentions,
     save_sources,
@@ -173,6 +174,7 @@ class ArchivePipeline:
             url, reason = spider.errors[0]
             more = f" and {errors - 1} more error(s)" if errors > 1 else ""
             summary = f"{reason} ({url}){more}"
+        save_crawl_errors(self.db, spider.run_id, source_id, spider.errors)
         finish_run(
             self.db,
             spider.run_id,

@@ -32,7 +32,14 @@ HTTPERROR_ALLOW_ALL = False
 
 ITEM_PIPELINES = {"crawler.pipelines.ArchivePipeline": 300}
 # After decompression (590), before anything else sees the response: the raw capture.
-DOWNLOADER_MIDDLEWARES = {"crawler.middlewares.WarcCaptureMiddleware": 585}
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.WarcCaptureMiddleware": 585,
+    # Scrapy's retries, with a wait between attempts (Scrapy's own retries at once).
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.BackoffRetryMiddleware": 550,
+    # Before decompression (590) sees the body: a cut-off gzip stream is refused.
+    "crawler.middlewares.CompressedBodyCheckMiddleware": 595,
+}
 
 LOG_LEVEL = "WARNING"
 
@@ -47,3 +54,5 @@ KRONIKA_OVERLAP_PAGES = 1
 KRONIKA_RECHECK = False  # revalidate every known article with a conditional request
 KRONIKA_WARC_DIR = ""  # raw captures; empty: beside the archive (archive.db -> archive.warc/)
 KRONIKA_WARC_MAX_MB = 100  # a WARC file is closed and a new one started past this size
+KRONIKA_RETRY_BACKOFF = 2.0  # seconds before the first retry, doubled for each next one
+KRONIKA_RETRY_MAX_WAIT = 60.0  # longest wait before a retry, whatever Retry-After asks

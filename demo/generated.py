@@ -69,8 +69,11 @@ def _listing_html(numbers: list[int], page: int, pages: int) -> str:
         f"{published(n):%d.%m.%Y}</span></li>"
         for n in numbers
     )
+    # Page 1 is the listing itself, as on real sites (`?page=1` would be a broken link).
     pager = " ".join(
-        f'<a href="/aktualnosci.html?page={p}">{p}</a>' if p != page else f"<b>{p}</b>"
+        f"<b>{p}</b>"
+        if p == page
+        else f'<a href="/aktualnosci.html{"" if p == 1 else f"?page={p}"}">{p}</a>'
         for p in range(1, pages + 1)
     )
     if page < pages:

@@ -153,7 +153,7 @@ def test_a_crawl_killed_midway_resumes_and_loses_nothing(tmp_path: Path) -> None
     assert db.execute("pragma integrity_check").fetchone()[0] == "ok"
     assert db["articles"].count == 300  # every article, each once (the URL is the key)
     assert resumed["articles_new"] == 300 - before
-    assert resumed["status"] == "ok"
+    assert resumed["status"] == "ok", resumed["error_summary"]
     statuses = sorted(r["status"] for r in db["crawl_runs"].rows)
     assert statuses == ["ok", "running"]  # the killed run could not record its end
 

@@ -9,11 +9,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from archive.encoding import content_type_charset
+from archive.encoding import content_type_charset, looks_binary
 from archive.extract import parse_document
 from archive.registry import Source, load_sources, select_sources
 from archive.store import utc_now
@@ -73,6 +74,7 @@ class NewsSpider(scrapy.Spider):
         self.sitemaps_requested = False
         self.requests_made = 0
         self.max_pages = 5000
+        self.page_limit_hit = False
         self.max_listing_pages = 300
         self.overlap_pages = 1
         self.recheck = False
@@ -92,6 +94,7 @@ class NewsSpider(scrapy.Spider):
         spider.overlap_pages = max(settings.getint("KRONIKA_OVERLAP_PAGES", 1), 1)
         spider.recheck = settings.getbool("KRONIKA_RECHECK", False)
         spider.load_archive_state(settings.get("KRONIKA_DB", "archive.db"))
+        crawler.signals.connect(spider.on_request_dropped, signal=signals.request_dropped)
         return spider
 
     def load_archive_state(self, db_path: str) -> None:
@@ -134,6 +137,13 @@ class NewsSpider(scrapy.Spider):
         if not self._on_site(url):
             return None
         if self.requests_made >= self.max_pages:
+            if not self.page_limit_hit:
+                # A site linking more pages than a run may fetch: recorded once, the run is
+                # partial, and the next run goes on (the known pages are then skipped).
+                self.page_limit_hit = True
+                reason = f"page limit reached: {self.max_pages} requests per run (max_pages)"
+                self.errors.append((url, reason))
+                progress.warning("%s: %s", self.source.id, reason)
             return None
         self.requests_made += 1
         headers = {}
@@ -342,6 +352,9 @@ class NewsSpider(scrapy.Spider):
         if not is_html(response) or not self._on_site(response.url):
             # Not a page, or a redirect that left the source's host.
             return
+        if looks_binary(response.body):
+            self.record_error(response.url, "binary content served as an HTML page")
+            return
         warc_file, warc_offset = response.meta.get("warc") or (None, None)
         yield PageItem(
             url=canonical_url(response.url),
@@ -360,16 +373,36 @@ class NewsSpider(scrapy.Spider):
 
     def on_error(self, failure: Failure) -> None:
         """Record a failed request; a failed listing counts against the source."""
+        from scrapy.spidermiddlewares.httperror import HttpError
+
+        from crawler.middlewares import TruncatedBody
+
         request = failure.request  # type: ignore[attr-defined]
-        if failure.check(IgnoreRequest):
-            # robots.txt said no (or another policy filter did): a decision, not a failure.
-            self.crawler.stats.inc_value("kronika/ignored")
-            progress.debug("%s: %s: %s", self.source.id, request.url, failure.getErrorMessage())
-            return
+        message = failure.getErrorMessage()
+        if failure.check(IgnoreRequest) and not failure.check(HttpError, TruncatedBody):
+            if "redirect" not in message.lower():
+                # robots.txt said no (or another policy filter did): a decision, not a failure.
+                self.crawler.stats.inc_value("kronika/ignored")
+                progress.debug("%s: %s: %s", self.source.id, request.url, message)
+                return
         reason = describe_failure(failure)
-        self.errors.append((request.url, reason))
+        retries = request.meta.get("retry_times")
+        if retries:
+            reason += f" (after {retries} retries)"
+        self.record_error(request.url, reason)
+
+    def record_error(self, url: str, reason: str) -> None:
+        """One URL the run could not archive, and why (crawl_errors, crawl_runs.errors)."""
+        self.errors.append((url, reason))
         self.crawler.stats.inc_value("kronika/errors")
-        progress.warning("%s: %s: %s", self.source.id, request.url, reason)
+        progress.warning("%s: %s: %s", self.source.id, url, reason)
+
+    def on_request_dropped(self, request: scrapy.Request, spider: scrapy.Spider) -> None:
+        """A redirect back to a URL already requested: a redirect loop, dropped by Scrapy's
+        duplicate filter without an error of its own."""
+        if spider is self and request.meta.get("redirect_urls"):
+            first = request.meta["redirect_urls"][0]
+            self.record_error(first, f"redirect loop: leads back to {request.url}")
 
 
 def _header(response: Response, name: bytes) -> str | None:
@@ -399,5 +432,14 @@ def describe_failure(failure: Failure) -> str:
     if failure.check(scrapy_errors.DownloadConnectionRefusedError, tx.ConnectionRefusedError):
         return "host unreachable: connection refused"
     if failure.check(scrapy_errors.DownloadTimeoutError, tx.TimeoutError, tx.TCPTimedOutError):
-        return "host unreachable: timed out"
-    return f"{failure.type.__name__}: {failure.getErrorMessage()}"[:300]
+        return "timed out (download timeout)"
+    message = failure.getErrorMessage()
+    if failure.check(scrapy_errors.DownloadCancelledError) and "max size" in message:
+        return "refused: larger than the download size limit (max_mb)"
+    if failure.check(tx.ConnectionLost, tx.ConnectionDone, scrapy_errors.DownloadFailedError):
+        return "connection lost before the response was complete"
+    from crawler.middlewares import TruncatedBody
+
+    if failure.check(TruncatedBody):
+        return message
+    return f"{failure.type.__name__}: {message}"[:300]

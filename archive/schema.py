@@ -251,14 +251,17 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
         else:
             missing = {c: t for c, t in spec.columns.items() if c not in table.columns_dict}
             for column, col_type in missing.items():
-                table.add_column(column, col_type)
-                if column in spec.defaults:
-                    db.execute(
-                        f"update [{spec.name}] set [{column}] = ? where [{column}] is null",
-                        [spec.defaults[column]],
-                    )
-                if column in spec.backfills:
-                    db.execute(spec.backfills[column])
+                # A column and its filling commit together: killed in between, the next run
+                # finds the column missing and does both again (never a column left empty).
+                with db.atomic():
+                    table.add_column(column, col_type)
+                    if column in spec.defaults:
+                        db.execute(
+                            f"update [{spec.name}] set [{column}] = ? where [{column}] is null",
+                            [spec.defaults[column]],
+                        )
+                    if column in spec.backfills:
+                        db.execute(spec.backfills[column])
             wanted = [spec.pk] if isinstance(spec.pk, str) else list(spec.pk)
             if table.pks != wanted:
                 # An archive made before the key grew (contacts: one row per source, now one
@@ -270,20 +273,25 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
                 table.create_index(list(columns), if_not_exists=True)
     if db["articles_fts"].exists():
         # The first archives also kept SQLite's plain FTS of title and body, updated by
-        # triggers on every write; articles_search replaced it and nothing reads it.
-        db["articles"].disable_fts()
+        # triggers on every write; articles_search replaced it and nothing reads it. Triggers
+        # and tables go together: a trigger left pointing at a dropped table would fail
+        # every later write to articles.
+        with db.atomic():
+            db["articles"].disable_fts()
     for name, sql in VIEWS.items():
         db.create_view(name, sql.strip(), replace=True)
     # Polish-aware search: lemmas without diacritics, keyed by articles.rowid (archive/search).
     if "articles_search" not in db.table_names():
-        db.execute(
-            "create virtual table articles_search using fts5("
-            "title, body, tokenize = 'unicode61 remove_diacritics 2')"
-        )
-        # An archive made before the Polish-aware index: build it once, now.
         from archive.search import rebuild_search_index
 
-        rebuild_search_index(db)
+        # An archive made before the Polish-aware index: build it once, now, in the same
+        # transaction as the table, so a killed build leaves no half-filled index behind.
+        with db.atomic():
+            db.execute(
+                "create virtual table articles_search using fts5("
+                "title, body, tokenize = 'unicode61 remove_diacritics 2')"
+            )
+            rebuild_search_index(db, commit=False)
 
 
 def open_db(path: str) -> sqlite_utils.Database:

@@ -252,8 +252,17 @@ def _save_lexicon(db: sqlite_utils.Database, lexicon: dict[str, str]) -> None:
         )
 
 
-def rebuild_search_index(db: sqlite_utils.Database, progress: Any = None) -> int:
-    """Normalize every article again into `articles_search`; return how many."""
+def rebuild_search_index(
+    db: sqlite_utils.Database, progress: Any = None, commit: bool = True
+) -> int:
+    """Normalize every article again into `articles_search`; return how many.
+
+    One transaction: a rebuild killed midway leaves the previous index whole. With
+    `commit=False` the caller's transaction holds it.
+    """
+    if commit:
+        with db.atomic():
+            return rebuild_search_index(db, progress, commit=False)
     db.execute("delete from articles_search")
     count = 0
     batch: list[tuple[int, str, str]] = []
@@ -263,7 +272,6 @@ def rebuild_search_index(db: sqlite_utils.Database, progress: Any = None) -> int
         if len(batch) >= 1000:
             count += _flush(db, batch, lexicon, progress, count)
     count += _flush(db, batch, lexicon, progress, count)
-    db.conn.commit()
     return count
 
 

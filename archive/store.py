@@ -43,7 +43,7 @@ def save_sources(db: sqlite_utils.Database, rows: Iterable[dict[str, Any]]) -> N
     """Upsert registry rows into `sources`."""
     now = utc_now()
     rows = [{**row, "news": _json_list(row.get("news")), "updated_at": now} for row in rows]
-    with db.conn:
+    with db.atomic():
         db["sources"].upsert_all(rows, pk="id")
         for row in rows:
             # Articles carry their source's region and kind for facets: keep them in step.
@@ -78,7 +78,7 @@ def save_article(db: sqlite_utils.Database, record: dict[str, Any]) -> ArticleOu
     ).fetchone()
     row["region"], row["kind"] = source if source else (None, None)
     columns = set(db["articles"].columns_dict)
-    with db.conn:
+    with db.atomic():
         db["articles"].upsert({k: v for k, v in row.items() if k in columns}, pk="url")
         if outcome != "unchanged":
             # Every distinct content stays; the articles row is the latest.
@@ -169,7 +169,7 @@ def save_mentions(
         {"url": url, "source_id": source_id, **{k: v for k, v in m.items() if k != "end"}}
         for m in mentions
     ]
-    with db.conn:
+    with db.atomic():
         db.execute("delete from mentions where url = ?", [url])
         if rows:
             db["mentions"].insert_all(rows, pk=("url", "position"), replace=True)
@@ -217,7 +217,7 @@ def save_contact(
         db["contacts"].rows_where("source_id = ? and place = ?", [source_id, place]), None
     )
     outcome = "new"
-    with db.conn:
+    with db.atomic():
         if existing is not None:
             old = {k: existing.get(k) for k in CONTACT_FIELDS}
             if old == {k: row.get(k) for k in CONTACT_FIELDS}:
@@ -290,7 +290,7 @@ def save_crawl_errors(
         for url, reason in errors
     ]
     if rows:
-        with db.conn:
+        with db.atomic():
             db["crawl_errors"].upsert_all(rows, pk=("run_id", "source_id", "url"))
 
 

@@ -1,0 +1,185 @@
+"""SIGKILL during writes and during a schema upgrade leaves a valid, consistent archive, and
+the next run completes the work. (A crawl killed midway: tests/test_incremental.py.)"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import sqlite_utils
+
+from archive.schema import open_db
+
+ROOT = Path(__file__).resolve().parent.parent
+
+WRITER = """
+import sys
+from archive.schema import open_db
+from archive.store import save_article
+db = open_db(sys.argv[1])
+for n in range(int(sys.argv[2]), int(sys.argv[3])):
+    body = f"Ośrodek pomocy społecznej numer {n} zaprasza na spotkanie. " * 40
+    save_article(db, {"url": f"https://ops.example.pl/{n}", "source_id": "ops",
+                      "title": f"Spotkanie numer {n}", "published": "2024-05-10", "body": body})
+    print(n, flush=True)
+"""
+
+UPGRADE = """
+import sys
+from archive.schema import open_db
+open_db(sys.argv[1]).close()
+print("done", flush=True)
+"""
+
+
+def run_python(code: str, *args: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-c", code, *args],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def kill_after(child: subprocess.Popen, seconds: float) -> None:
+    time.sleep(seconds)
+    if child.poll() is None:
+        child.send_signal(signal.SIGKILL)
+    child.wait(timeout=30)
+
+
+def check(path: Path) -> sqlite3.Connection:
+    connection = sqlite3.connect(path)
+    assert connection.execute("pragma integrity_check").fetchone()[0] == "ok"
+    return connection
+
+
+def test_sigkill_during_writes_never_leaves_half_an_article(tmp_path: Path) -> None:
+    path = tmp_path / "archive.db"
+    open_db(str(path)).close()
+    for delay in (0.3, 0.5, 0.7, 0.9, 1.1):
+        kill_after(run_python(WRITER, str(path), "0", "100000"), delay)
+        connection = check(path)
+        # Each article is stored whole or not at all: its row, its version, its index entry.
+        counts = connection.execute(
+            "select (select count(*) from articles), (select count(*) from article_versions),"
+            " (select count(*) from articles_search),"
+            " (select count(*) from articles a where not exists"
+            "  (select 1 from articles_search s where s.rowid = a.rowid))"
+        ).fetchone()
+        assert counts[0] == counts[1] == counts[2] and counts[3] == 0, counts
+        connection.close()
+    stored = counts[0]
+    assert stored > 0
+    finished = run_python(WRITER, str(path), "0", str(stored + 50))
+    assert finished.wait(timeout=120) == 0, finished.stderr.read()
+    connection = check(path)
+    assert connection.execute("select count(*) from articles").fetchone()[0] == stored + 50
+    assert connection.execute("select count(*) from articles_search").fetchone()[0] == stored + 50
+
+
+def old_archive(path: Path, articles: int) -> None:
+    """An archive as the first releases wrote it: no region/kind/year/published_order, no
+    Polish-aware index, SQLite's plain FTS with its triggers."""
+    db = open_db(str(path))
+    rows = [
+        {"url": f"https://pup.example.pl/{n}", "source_id": "pup", "title": f"Nabór {n}",
+         "published": "2023-02-01",
+         "body": f"Powiatowy urząd pracy numer {n} ogłasza nabór wniosków o dotacje. " * 30}
+        for n in range(articles)
+    ]  # fmt: skip
+    db["articles"].insert_all(rows)
+    db["sources"].insert({"id": "pup", "name": "PUP", "kind": "pup", "region": "opolskie",
+                          "homepage": "https://pup.example.pl/"})  # fmt: skip
+    db.execute("drop index idx_articles_region_published")
+    db.execute("drop index idx_articles_published_order")
+    for column in ("region", "kind", "year", "published_order"):
+        db.execute(f"alter table articles drop column {column}")
+    db.execute("drop table articles_search")
+    db["articles"].enable_fts(["title", "body"], create_triggers=True)
+    db.conn.commit()
+    db.close()
+
+
+def test_sigkill_during_a_schema_upgrade_then_the_next_run_completes_it(tmp_path: Path) -> None:
+    path = tmp_path / "archive.db"
+    old_archive(path, 6000)
+    interrupted = 0
+    for delay in (0.8, 1.6, 2.4):
+        child = run_python(UPGRADE, str(path))
+        kill_after(child, delay)
+        interrupted += "done" not in child.stdout.read()
+        check(path).close()
+    assert interrupted >= 2  # the kills landed while the upgrade was running
+    upgrade = run_python(UPGRADE, str(path))
+    assert upgrade.wait(timeout=300) == 0, upgrade.stderr.read()
+    db = sqlite_utils.Database(check(path))
+    assert not db["articles_fts"].exists()
+    assert not list(db.execute("select name from sqlite_master where type = 'trigger'"))
+    assert (
+        db.execute(
+            "select count(*) from articles where region = 'opolskie' and year = '2023'"
+            " and published_order like '2023-02-01 https://pup.example.pl/%'"
+        ).fetchone()[0]
+        == 6000
+    )
+    assert db.execute("select count(*) from articles_search").fetchone()[0] == 6000
+    hit = db.execute(
+        "select count(*) from articles_search where articles_search match '\"dotacja\"'"
+    ).fetchone()[0]
+    assert hit == 6000
+
+
+def test_datasette_keeps_answering_while_a_crawl_writes(tmp_path: Path) -> None:
+    import socket
+    import urllib.request
+
+    path = tmp_path / "archive.db"
+    open_db(str(path)).close()
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "archive.cli", "serve", "--db", str(path), "--port", str(port)],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}/archive"
+    writer = None
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + ".json", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.2)
+        writer = run_python(WRITER, str(path), "0", "100000")
+        time.sleep(0.5)  # the writer is writing
+        latencies, counts = [], []
+        for _ in range(40):
+            started = time.perf_counter()
+            url = base + "/articles.json?_shape=objects&_size=1&_nofacet=1&_search=spotkanie"
+            with urllib.request.urlopen(url, timeout=10) as response:
+                assert response.status == 200
+                counts.append(response.read().count(b'"url"'))
+            latencies.append(time.perf_counter() - started)
+            time.sleep(0.05)
+        assert writer.poll() is None  # still writing all along
+        latencies.sort()
+        print(f"Datasette during writes: p50 {latencies[20] * 1000:.0f} ms, "
+              f"max {latencies[-1] * 1000:.0f} ms over {len(latencies)} searches")  # fmt: skip
+        assert latencies[-1] < 5  # never blocked behind the writer
+        assert counts[-1] >= 1
+    finally:
+        if writer is not None:
+            writer.kill()
+            writer.wait()
+        server.terminate()
+        server.wait(timeout=20)
+    check(path).close()

@@ -230,13 +230,24 @@ def match_expression(conn: sqlite3.Connection, query: str) -> str:
     return normalize_query(query or "", lexicon) or MATCH_NOTHING
 
 
-def index_article(db: sqlite_utils.Database, url: str) -> None:
-    """(Re)index one article in `articles_search`, keyed by the article's rowid."""
+def index_article(
+    db: sqlite_utils.Database,
+    url: str,
+    normalized: tuple[str, str, dict[str, str]] | None = None,
+) -> None:
+    """(Re)index one article in `articles_search`, keyed by the article's rowid.
+
+    `normalized` is its title and body already normalized, with the forms met (archive.ingest
+    computes them away from the writing process); without it they are computed here.
+    """
     row = db.execute("select rowid, title, body from articles where url = ?", [url]).fetchone()
     if row is None:
         return
-    lexicon: dict[str, str] = {}
-    title, body = normalize_text(row[1], lexicon), normalize_text(row[2], lexicon)
+    if normalized is not None:
+        title, body, lexicon = normalized
+    else:
+        lexicon = {}
+        title, body = normalize_text(row[1], lexicon), normalize_text(row[2], lexicon)
     db.execute("delete from articles_search where rowid = ?", [row[0]])
     db.execute(
         "insert into articles_search (rowid, title, body) values (?, ?, ?)", [row[0], title, body]

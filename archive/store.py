@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import weakref
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -39,10 +40,77 @@ def _json_list(value: Any) -> str:
     return json.dumps(list(value or []), ensure_ascii=False)
 
 
+_COLUMNS: weakref.WeakKeyDictionary[sqlite_utils.Database, dict[str, frozenset[str]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def table_columns(db: sqlite_utils.Database, table: str) -> frozenset[str]:
+    """A table's columns, read once per connection: sqlite-utils asks SQLite on every call,
+    and the crawler stores thousands of articles through one connection."""
+    known = _COLUMNS.setdefault(db, {})
+    if table not in known:
+        known[table] = frozenset(db[table].columns_dict)
+    return known[table]
+
+
+_SQL: dict[tuple[str, str, tuple[str, ...]], str] = {}
+
+
+def _upsert(
+    db: sqlite_utils.Database, table: str, row: dict[str, Any], key: tuple[str, ...]
+) -> None:
+    """Insert a row or update the given columns of the existing one (others stay as they are),
+    in one statement: the SQL is built once per column set, so SQLite's statement cache keeps
+    it (sqlite-utils reads the table's schema on every call; this runs for every page)."""
+    columns = tuple(row)
+    sql = _SQL.get(("upsert", table, columns))
+    if sql is None:
+        updates = ", ".join(f"[{c}] = excluded.[{c}]" for c in columns if c not in key)
+        sql = (
+            f"insert into [{table}] ({', '.join(f'[{c}]' for c in columns)}) "
+            f"values ({', '.join('?' for _ in columns)}) "
+            f"on conflict ({', '.join(f'[{c}]' for c in key)}) "
+            + (f"do update set {updates}" if updates else "do nothing")
+        )
+        _SQL[("upsert", table, columns)] = sql
+    db.execute(sql, list(row.values()))
+
+
+def _insert_ignore(db: sqlite_utils.Database, table: str, rows: list[dict[str, Any]]) -> None:
+    """Insert rows (all with the same columns), leaving any that already exist."""
+    if not rows:
+        return
+    columns = tuple(rows[0])
+    sql = _SQL.get(("insert", table, columns))
+    if sql is None:
+        sql = (
+            f"insert or ignore into [{table}] ({', '.join(f'[{c}]' for c in columns)}) "
+            f"values ({', '.join('?' for _ in columns)})"
+        )
+        _SQL[("insert", table, columns)] = sql
+    db.conn.executemany(sql, [[r[c] for c in columns] for r in rows])
+
+
+_SOURCE_FACETS: weakref.WeakKeyDictionary[sqlite_utils.Database, dict[str, tuple]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _source_facets(db: sqlite_utils.Database, source_id: str | None) -> tuple:
+    """(region, kind) of a source, read once per connection (save_sources refreshes it)."""
+    known = _SOURCE_FACETS.setdefault(db, {})
+    if source_id not in known:
+        found = db.execute("select region, kind from sources where id = ?", [source_id]).fetchone()
+        known[source_id] = tuple(found) if found else (None, None)
+    return known[source_id]
+
+
 def save_sources(db: sqlite_utils.Database, rows: Iterable[dict[str, Any]]) -> None:
     """Upsert registry rows into `sources`."""
     now = utc_now()
     rows = [{**row, "news": _json_list(row.get("news")), "updated_at": now} for row in rows]
+    _SOURCE_FACETS.pop(db, None)
     with db.atomic():
         db["sources"].upsert_all(rows, pk="id")
         for row in rows:
@@ -54,8 +122,15 @@ def save_sources(db: sqlite_utils.Database, rows: Iterable[dict[str, Any]]) -> N
             )
 
 
-def save_article(db: sqlite_utils.Database, record: dict[str, Any]) -> ArticleOutcome:
-    """Upsert one article by URL and tell whether it was new, updated or unchanged."""
+def save_article(
+    db: sqlite_utils.Database,
+    record: dict[str, Any],
+    search: tuple[str, str, dict[str, str]] | None = None,
+) -> ArticleOutcome:
+    """Upsert one article by URL and tell whether it was new, updated or unchanged.
+
+    `search` is the title and body as the search index holds them, if already computed.
+    """
     row = dict(record)
     row["attachments"] = _json_list(row.get("attachments"))
     row["content_sha256"] = content_sha256(row)
@@ -73,19 +148,15 @@ def save_article(db: sqlite_utils.Database, record: dict[str, Any]) -> ArticleOu
     row["removed_at"] = None  # answered again: not removed (any more)
     row["year"] = (row.get("published") or "")[:4] or None
     row["published_order"] = f"{row.get('published') or ''} {row['url']}"
-    source = db.execute(
-        "select region, kind from sources where id = ?", [row.get("source_id")]
-    ).fetchone()
-    row["region"], row["kind"] = source if source else (None, None)
-    columns = set(db["articles"].columns_dict)
+    row["region"], row["kind"] = _source_facets(db, row.get("source_id"))
+    columns = table_columns(db, "articles")
     with db.atomic():
-        db["articles"].upsert({k: v for k, v in row.items() if k in columns}, pk="url")
+        _upsert(db, "articles", {k: v for k, v in row.items() if k in columns}, ("url",))
         if outcome != "unchanged":
             # Every distinct content stays; the articles row is the latest.
             keys = ("url", "content_sha256", "fetched_at", *CONTENT_FIELDS, *CAPTURE_FIELDS)
-            version = {k: row.get(k) for k in keys}
-            db["article_versions"].insert(version, pk=("url", "content_sha256"), ignore=True)
-            index_article(db, row["url"])
+            _insert_ignore(db, "article_versions", [{k: row.get(k) for k in keys}])
+            index_article(db, row["url"], search)
     return outcome
 
 
@@ -125,7 +196,7 @@ def save_fetch_state(
     row["checked_at"] = utc_now()
     if status == 200:
         row.update(etag=etag, last_modified=last_modified)
-    db["fetch_state"].upsert(row, pk="url")
+    _upsert(db, "fetch_state", row, ("url",))
 
 
 def known_articles(db: sqlite_utils.Database, source_id: str) -> dict[str, dict[str, Any]]:
@@ -171,8 +242,7 @@ def save_mentions(
     ]
     with db.atomic():
         db.execute("delete from mentions where url = ?", [url])
-        if rows:
-            db["mentions"].insert_all(rows, pk=("url", "position"), replace=True)
+        _insert_ignore(db, "mentions", rows)
     return len(rows)
 
 

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import multiprocessing
+import time
+from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 import sqlite_utils
@@ -10,8 +16,8 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 
 from archive.contact import Contact, extract_contact, issue_message, merge_contacts
-from archive.extract import ListingHints, extract_article, parse_document
-from archive.mentions import find_mentions
+from archive.extract import parse_document
+from archive.ingest import PreparedPage, prepare_page
 from archive.schema import open_db
 from archive.store import (
     finish_run,
@@ -40,6 +46,41 @@ def shared_db(path: str) -> sqlite_utils.Database:
     return _databases[path]
 
 
+# CPU seconds per stage and pages, summed over every source's crawler in this process
+# (`python -m crawler.run --stats-file` writes them out; bench/crawl.py reads them).
+STAGE_CPU: Counter[str] = Counter()
+
+_pool: ProcessPoolExecutor | None = None
+
+
+def extraction_pool(workers: int) -> ProcessPoolExecutor | None:
+    """The worker processes pages are extracted in (shared by every crawler), or None for
+    extraction in this process (`KRONIKA_EXTRACT_WORKERS` = 0)."""
+    global _pool
+    if workers <= 0:
+        return None
+    if _pool is None:
+        # spawn: never fork a process that runs a reactor and threads.
+        context = multiprocessing.get_context("spawn")
+        _pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_load_extractor)
+    return _pool
+
+
+def shutdown_extraction_pool() -> None:
+    """Stop the worker processes (after the crawl)."""
+    global _pool
+    if _pool is not None:
+        _pool.shutdown(wait=True, cancel_futures=True)
+        _pool = None
+
+
+def _load_extractor() -> None:
+    """Load the dictionaries in a new worker before its first page, not during it."""
+    from archive.search import lemma
+
+    lemma("przygotowanie")
+
+
 class ArchivePipeline:
     """Extracts articles and contacts from raw pages and writes them to SQLite."""
 
@@ -50,6 +91,7 @@ class ArchivePipeline:
         self.rejected = 0
         self.footer_contact = Contact()
         self.page_contact = Contact()
+        self.workers = crawler.settings.getint("KRONIKA_EXTRACT_WORKERS", 1)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
@@ -63,11 +105,14 @@ class ArchivePipeline:
         save_sources(self.db, [spider.source.as_row()])
         start_run(self.db, spider.run_id, spider.source.id)
 
-    def process_item(self, item: Any, spider: Spider | None = None) -> Any:
+    async def process_item(self, item: Any, spider: Spider | None = None) -> Any:
         spider = spider or self.crawler.spider
         try:
             if isinstance(item, PageItem):
-                self._store_page(item, spider)
+                prepared = await self._prepare(item, spider)
+                started = time.thread_time()
+                self._store_page(item, prepared)
+                STAGE_CPU["store"] += time.thread_time() - started
             elif isinstance(item, ContactPageItem):
                 self._collect_contact(item)
             elif isinstance(item, CheckItem):
@@ -94,38 +139,49 @@ class ArchivePipeline:
             self.counts["removed"] += 1
             progress.info("%s: removed from the site: %s", item.source_id, item.url)
 
-    def _store_page(self, item: PageItem, spider: Spider) -> None:
-        article = extract_article(
-            item.body,
-            item.url,
-            header_charset=item.header_charset,
-            selectors=spider.source.selectors,
-            hints=ListingHints(title=item.listing_title, published=item.listing_date),
-        )
-        if article.is_article and not article.published and item.via != "listing":
-            article.is_article, article.reason = False, "no publication date"
-        if not article.is_article:
+    async def _prepare(self, item: PageItem, spider: Spider) -> PreparedPage:
+        """Extraction, mentions and search text: in a worker process, so this process keeps
+        fetching while a page is read (both cores work)."""
+        arguments = {
+            "header_charset": item.header_charset,
+            "selectors": spider.source.selectors,
+            "listing_title": item.listing_title,
+            "listing_date": item.listing_date,
+            "via": item.via,
+        }
+        pool = extraction_pool(self.workers)
+        if pool is None:
+            prepared = prepare_page(item.body, item.url, **arguments)
+        else:
+            try:
+                future = pool.submit(prepare_page, item.body, item.url, **arguments)
+                prepared = await asyncio.wrap_future(future)
+            except BrokenProcessPool:
+                # A worker died (killed, out of memory): a new pool serves the next pages.
+                shutdown_extraction_pool()
+                raise RuntimeError("the extraction worker died on this page") from None
+        STAGE_CPU["extract"] += prepared.cpu_seconds
+        STAGE_CPU["pages"] += 1
+        return prepared
+
+    def _store_page(self, item: PageItem, prepared: PreparedPage) -> None:
+        if not prepared.is_article:
             self.rejected += 1
             self.crawler.stats.inc_value("kronika/pages_rejected")
-            log.info("not an article: %s (%s)", item.url, article.reason)
+            log.info("not an article: %s (%s)", item.url, prepared.reason)
             return
-        record = article.as_record()
+        record = dict(prepared.record)
         record.update(
             source_id=item.source_id,
             fetched_at=item.fetched_at,
             warc_file=item.warc_file,
             warc_offset=item.warc_offset,
         )
-        outcome = save_article(self.db, record)
+        outcome = save_article(self.db, record, prepared.search)
         save_fetch_state(
             self.db, record["url"], item.source_id, "article", 200, item.etag, item.last_modified
         )
-        save_mentions(
-            self.db,
-            record["url"],
-            item.source_id,
-            (m.as_record() for m in find_mentions(article.body)),
-        )
+        save_mentions(self.db, record["url"], item.source_id, prepared.mentions)
         self.counts[outcome] += 1
         stored = sum(self.counts.values())
         if stored % 25 == 0:

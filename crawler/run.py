@@ -6,12 +6,15 @@ import argparse
 import ipaddress
 import logging
 import sys
+import time
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 
 from archive.registry import RegistryError, Source, load_sources, select_sources
+from crawler.pipelines import STAGE_CPU, shutdown_extraction_pool
 from crawler.spiders.news import NewsSpider
 
 
@@ -67,10 +70,13 @@ def run_crawl(
     log_file: str | None = None,
     recheck: bool = False,
     overlap: int = 1,
+    extract_workers: int | None = None,
 ) -> None:
     """Crawl every source concurrently, one Scrapy crawler each, into one archive file."""
     base = Settings()
     base.setmodule("crawler.settings", priority="project")
+    if extract_workers is not None:
+        base.set("KRONIKA_EXTRACT_WORKERS", extract_workers, priority="cmdline")
     base.set("KRONIKA_DB", db_path, priority="cmdline")
     base.set("KRONIKA_RECHECK", recheck, priority="cmdline")
     base.set("KRONIKA_OVERLAP_PAGES", overlap, priority="cmdline")
@@ -86,7 +92,32 @@ def run_crawl(
         # The first crawler installs the reactor, as CrawlerProcess does for its own.
         crawler = Crawler(NewsSpider, source_settings(base, source), init_reactor=index == 0)
         process.crawl(crawler, source=source, run_id=run_id)
-    process.start()
+    started = time.perf_counter()
+    try:
+        process.start()
+    finally:
+        STAGE_CPU["crawl_s"] = time.perf_counter() - started
+        shutdown_extraction_pool()
+
+
+def write_stats(path: str) -> None:
+    """CPU seconds per stage, pages and peak memory of this crawl, as JSON (bench/crawl.py)."""
+    import json
+    import resource
+
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN)  # the extraction workers, ended
+    stats = {
+        "pages": STAGE_CPU["pages"],
+        "crawl_s": round(STAGE_CPU["crawl_s"], 3),  # from the reactor's start to its stop
+        "extract_cpu_s": round(STAGE_CPU["extract"], 3),
+        "store_cpu_s": round(STAGE_CPU["store"], 3),
+        "crawler_cpu_s": round(own.ru_utime + own.ru_stime, 3),
+        "crawler_peak_mb": round(own.ru_maxrss / 1024, 1),
+        "workers_cpu_s": round(workers.ru_utime + workers.ru_stime, 3),
+        "worker_peak_mb": round(workers.ru_maxrss / 1024, 1),
+    }
+    Path(path).write_text(json.dumps(stats), encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -100,6 +131,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--log-file")
     parser.add_argument("--recheck", action="store_true")
     parser.add_argument("--overlap", type=int, default=1)
+    parser.add_argument("--extract-workers", type=int, help="0: extract in this process")
+    parser.add_argument("--stats-file", help="write CPU per stage and peak memory here (JSON)")
     args = parser.parse_args(argv)
     try:
         registry = load_sources(args.sources)
@@ -116,7 +149,10 @@ def main(argv: list[str] | None = None) -> int:
         log_file=args.log_file,
         recheck=args.recheck,
         overlap=args.overlap,
+        extract_workers=args.extract_workers,
     )
+    if args.stats_file:
+        write_stats(args.stats_file)
     return 0
 
 

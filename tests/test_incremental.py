@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import sqlite_utils
@@ -170,12 +171,13 @@ def test_a_page_that_cannot_be_stored_is_an_error_of_the_run(tmp_path: Path) -> 
         id="pup-gen", name="PUP", kind="county-labour-office", region="dolnośląskie",
         homepage="http://127.0.0.1:9/", news=["http://127.0.0.1:9/aktualnosci.html"],
     )  # fmt: skip
-    crawler = get_crawler(NewsSpider, {"KRONIKA_DB": str(tmp_path / "a.db")})
+    settings = {"KRONIKA_DB": str(tmp_path / "a.db"), "KRONIKA_EXTRACT_WORKERS": 0}
+    crawler = get_crawler(NewsSpider, settings)
     spider = NewsSpider(source=source, run_id="r1")
     spider.crawler = crawler
     crawler.spider = spider
     pipeline = ArchivePipeline(crawler)
     pipeline.open_spider(spider)
     broken = PageItem("http://127.0.0.1:9/a", "pup-gen", None, None, "now", "listing")  # type: ignore[arg-type]
-    assert pipeline.process_item(broken, spider) is broken
+    assert asyncio.run(pipeline.process_item(broken, spider)) is broken
     assert spider.errors and "not stored" in spider.errors[0][1]

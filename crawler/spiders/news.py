@@ -75,6 +75,7 @@ class NewsSpider(scrapy.Spider):
         self.requests_made = 0
         self.max_pages = 5000
         self.page_limit_hit = False
+        self.listing_limit_hit: set[str] = set()
         self.max_listing_pages = 300
         self.overlap_pages = 1
         self.recheck = False
@@ -287,14 +288,27 @@ class NewsSpider(scrapy.Spider):
             if seen >= self.overlap_pages:
                 progress.debug("%s: %s: all known, stopping", self.source.id, response.url)
                 return
-        pages = listing.pages
+        # A pager links the same pages from every page: only pages not requested yet count
+        # against the source's budgets (max_pages, KRONIKA_MAX_LISTING_PAGES).
+        pages = [url for url in listing.pages if url not in self.requested_listings]
         if self.incremental:
             # One page at a time, so a page of known articles can stop the walk before the
             # pager's links to every older page are all queued.
-            pages = [url for url in pages if url not in self.requested_listings][:1]
+            pages = pages[:1]
         for url in pages:
+            if url in self.requested_listings:
+                # Requested meanwhile from another page of the same pager: this generator is
+                # consumed lazily, interleaved with other pages' (the budgets count requests).
+                continue
             count = self.listing_pages.get(listing_root, 1)
             if count >= self.max_listing_pages:
+                if listing_root not in self.listing_limit_hit:
+                    self.listing_limit_hit.add(listing_root)
+                    self.record_error(
+                        url,
+                        f"listing page limit reached: {self.max_listing_pages} pages "
+                        "(KRONIKA_MAX_LISTING_PAGES)",
+                    )
                 break
             request = self._request(
                 url, self.parse_listing, listing=listing_root, page=response.meta["page"] + 1

@@ -1,0 +1,188 @@
+"""Crawl speed: a bare Scrapy spider against the full Kronika pipeline, in the same run.
+
+Run from the project root:  .venv/bin/python bench/crawl.py [--articles 5000]
+
+A generated news site (demo/generated.py: listing pages of 20, one page per article) is
+served by Twisted's static file server (`twist web`) on 127.0.0.1. It is crawled twice:
+(a) by a bare Scrapy spider that only follows the listing's article and pager links, and
+(b) by `python -m crawler.run`, the full pipeline: extraction, contacts, mentions, search
+text, WARC capture and SQLite storage.
+Both run with the same loopback settings (8 requests per host, no delay, robots.txt obeyed).
+The bench prints pages/s of both, their ratio, the CPU time per page by stage and the peak
+memory of each process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from demo.generated import write_news_site  # noqa: E402
+
+SOURCE = """[[source]]
+id = "bench-crawl"
+name = "Powiatowy Urząd Pracy w Wałbrzychu"
+kind = "county-labour-office"
+region = "dolnośląskie"
+homepage = "{base}/"
+news = ["{base}/aktualnosci.html"]
+max_pages = {max_pages}
+"""
+
+BARE_SPIDER = r"""
+import json, resource, sys, time
+import scrapy
+from scrapy.crawler import CrawlerProcess
+
+class Bare(scrapy.Spider):
+    name = "bare"
+    start_urls = [sys.argv[1]]
+    pages = 0
+
+    def parse(self, response):
+        self.pages += 1
+        for href in response.css("ul.news a::attr(href), .pagination a::attr(href)").getall():
+            listing = "aktualnosci" in href.split("/")[-1]
+            yield response.follow(href, callback=self.parse if listing else self.article)
+
+    def article(self, response):
+        self.pages += 1
+
+settings = {
+    "LOG_LEVEL": "ERROR", "ROBOTSTXT_OBEY": True, "COOKIES_ENABLED": False,
+    "TELNETCONSOLE_ENABLED": False, "CONCURRENT_REQUESTS": 16,
+    "CONCURRENT_REQUESTS_PER_DOMAIN": 8, "DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False,
+}
+process = CrawlerProcess(settings)
+crawler = process.create_crawler(Bare)
+process.crawl(crawler)
+started = time.perf_counter()
+process.start()
+own = resource.getrusage(resource.RUSAGE_SELF)
+print(json.dumps({"pages": crawler.spider.pages, "crawl_s": time.perf_counter() - started,
+                  "cpu_s": own.ru_utime + own.ru_stime, "peak_mb": own.ru_maxrss / 1024}))
+"""
+
+
+def paged_by_path(site: Path) -> None:
+    """Listing pages as plain files (`aktualnosci-2.html`), which a static server can serve:
+    the generated site keeps them as `?page=N`, which only demo/serve.py maps to files."""
+    for page in site.glob("aktualnosci.html@page=*"):
+        page.rename(site / f"aktualnosci-{page.name.split('=')[1]}.html")
+    for listing in site.glob("aktualnosci*.html"):
+        text = listing.read_text(encoding="utf-8")
+        listing.write_text(
+            re.sub(r"/aktualnosci\.html\?page=(\d+)", r"/aktualnosci-\1.html", text),
+            encoding="utf-8",
+        )
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=5000)
+    parser.add_argument("--extract-workers", type=int, default=1)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        site = Path(tmp) / "site"
+        write_news_site(site, args.articles, per_page=20)
+        paged_by_path(site)
+        port = free_port()
+        server = subprocess.Popen(
+            [str(Path(sys.executable).with_name("twist")), "web", "--path", str(site),
+             "--listen", f"tcp:{port}:interface=127.0.0.1"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        base = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(100):
+                try:
+                    urllib.request.urlopen(base + "/aktualnosci.html", timeout=1)
+                    break
+                except OSError:
+                    time.sleep(0.1)
+            # (a) the bare spider
+            spider = Path(tmp) / "bare_spider.py"  # a file: Scrapy reads its callbacks' source
+            spider.write_text(BARE_SPIDER, encoding="utf-8")
+            started = time.perf_counter()
+            bare_run = subprocess.run(
+                [sys.executable, str(spider), base + "/aktualnosci.html"],
+                capture_output=True, text=True, cwd=ROOT, check=True,
+            )  # fmt: skip
+            bare_wall = time.perf_counter() - started
+            bare = json.loads(bare_run.stdout.strip().splitlines()[-1])
+            # (b) the full pipeline
+            sources = Path(tmp) / "sources.toml"
+            # Room for every page: the default budget (5,000 requests a run) is below this site.
+            budget = args.articles + args.articles // 20 + 50
+            sources.write_text(SOURCE.format(base=base, max_pages=budget), encoding="utf-8")
+            stats_file = Path(tmp) / "stats.json"
+            started = time.perf_counter()
+            crawl_log = subprocess.run(
+                [sys.executable, "-m", "crawler.run", "--sources", str(sources),
+                 "--db", str(Path(tmp) / "archive.db"), "--run-id", "bench",
+                 "--extract-workers", str(args.extract_workers),
+                 "--stats-file", str(stats_file)],
+                capture_output=True, text=True, cwd=ROOT, check=True,
+            )  # fmt: skip
+            full_wall = time.perf_counter() - started
+            full = json.loads(stats_file.read_text(encoding="utf-8"))
+            with sqlite3.connect(Path(tmp) / "archive.db") as connection:
+                run = connection.execute(
+                    "select status, pages_fetched, articles_new, errors, error_summary "
+                    "from crawl_runs"
+                ).fetchone()
+        finally:
+            server.terminate()
+            server.wait()
+    bare_rate = bare["pages"] / bare["crawl_s"]
+    full_rate = run[1] / full["crawl_s"]  # pages fetched, as for the bare spider
+    print(f"site: {args.articles:,} articles, {args.articles // 20} listing pages, twist web")
+    print(
+        f"(a) bare spider:  {bare['pages']:,} pages in {bare['crawl_s']:.1f} s "
+        f"(wall {bare_wall:.1f} s with start-up): {bare_rate:.0f} pages/s; "
+        f"CPU {bare['cpu_s'] / bare['pages'] * 1000:.2f} ms/page; peak {bare['peak_mb']:.0f} MB"
+    )
+    print(f"(b) full Kronika: {run[1]:,} pages ({run[2]:,} articles stored) in "
+          f"{full['crawl_s']:.1f} s (wall {full_wall:.1f} s with start-up): "
+          f"{full_rate:.0f} pages/s, {run[2] / full['crawl_s']:.0f} articles/s; "
+          f"extract workers: {args.extract_workers}")  # fmt: skip
+    print(f"    log: {crawl_log.stderr.strip().splitlines()[-1]}")
+    print(f"    run: {run[0]}, {run[1]:,} pages fetched, {run[2]:,} articles stored, "
+          f"{run[3]} errors{': ' + run[4] if run[4] else ''}")  # fmt: skip
+    print(f"ratio (b)/(a): {full_rate / bare_rate:.2f}")
+    per_page = {k: full[k] / max(full["pages"], 1) * 1000 for k in full if k.endswith("cpu_s")}
+    crawler_other = (
+        per_page["crawler_cpu_s"]
+        - per_page["store_cpu_s"]
+        - (per_page["extract_cpu_s"] if args.extract_workers == 0 else 0)
+    )
+    print(f"CPU per page: extraction {per_page['extract_cpu_s']:.2f} ms "
+          f"({'worker' if args.extract_workers else 'crawler process'}), "
+          f"storage {per_page['store_cpu_s']:.2f} ms, Scrapy and the rest "
+          f"{crawler_other:.2f} ms; crawler process {per_page['crawler_cpu_s']:.2f} ms, "
+          f"workers {per_page['workers_cpu_s']:.2f} ms")  # fmt: skip
+    print(f"peak memory: crawler process {full['crawler_peak_mb']:.0f} MB, "
+          f"largest worker {full['worker_peak_mb']:.0f} MB, "
+          f"together {full['crawler_peak_mb'] + full['worker_peak_mb']:.0f} MB")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()

@@ -109,7 +109,15 @@ def _source_facets(db: sqlite_utils.Database, source_id: str | None) -> tuple:
 def save_sources(db: sqlite_utils.Database, rows: Iterable[dict[str, Any]]) -> None:
     """Upsert registry rows into `sources`."""
     now = utc_now()
+    from archive.redact import redact_secrets
+
     rows = [{**row, "news": _json_list(row.get("news")), "updated_at": now} for row in rows]
+    for row in rows:
+        # The archive is published: a password or token in a registry URL stays in the
+        # registry file, which the crawler reads; the published copy is redacted.
+        for key in ("homepage", "news", "contact_url"):
+            if isinstance(row.get(key), str):
+                row[key] = redact_secrets(row[key])
     _SOURCE_FACETS.pop(db, None)
     with db.atomic():
         db["sources"].upsert_all(rows, pk="id")
@@ -354,11 +362,15 @@ def save_crawl_errors(
     db: sqlite_utils.Database, run_id: str, source_id: str, errors: list[tuple[str, str]]
 ) -> None:
     """Every URL a run could not archive, with why (`crawl_errors`)."""
+    from archive.redact import redact_secrets
+
     now = utc_now()
     rows = [
-        {"run_id": run_id, "source_id": source_id, "url": url, "reason": reason, "recorded_at": now}
+        # The reason may quote a URL (Scrapy's messages do): no password or token in it.
+        {"run_id": run_id, "source_id": source_id, "url": url,
+         "reason": redact_secrets(reason), "recorded_at": now}
         for url, reason in errors
-    ]
+    ]  # fmt: skip
     if rows:
         with db.atomic():
             db["crawl_errors"].upsert_all(rows, pk=("run_id", "source_id", "url"))

@@ -91,7 +91,9 @@ def _item_container(
         parent = node.getparent()
         if parent is None or parent.tag in ("body", "html"):
             return node
-        if urls_at.get(parent, set()) - {own_url}:
+        urls = urls_at.get(parent)
+        # Another URL below the parent (no set difference: a list's <ul> holds them all).
+        if urls and (len(urls) > 1 or own_url not in urls):
             return node
         if len(parent.text_content()) > 1500:
             return node

@@ -18,6 +18,7 @@ from scrapy.crawler import Crawler
 from archive.contact import Contact, extract_contact, issue_message, merge_contacts
 from archive.extract import parse_document
 from archive.ingest import PreparedPage, prepare_page
+from archive.redact import redact_secrets
 from archive.schema import open_db
 from archive.store import (
     finish_run,
@@ -51,6 +52,8 @@ def shared_db(path: str) -> sqlite_utils.Database:
 STAGE_CPU: Counter[str] = Counter()
 
 _pool: ProcessPoolExecutor | None = None
+# Pages extracted in the crawler's own process before the worker processes start.
+WORKER_AFTER_PAGES = 100
 
 
 def extraction_pool(workers: int) -> ProcessPoolExecutor | None:
@@ -149,7 +152,9 @@ class ArchivePipeline:
             "listing_date": item.listing_date,
             "via": item.via,
         }
-        pool = extraction_pool(self.workers)
+        # Starting a worker costs about two seconds (a new interpreter, the dictionaries): a
+        # small crawl is over sooner without one, so the first pages are read here.
+        pool = extraction_pool(self.workers) if STAGE_CPU["pages"] >= WORKER_AFTER_PAGES else None
         if pool is None:
             prepared = prepare_page(item.body, item.url, **arguments)
         else:
@@ -229,7 +234,7 @@ class ArchivePipeline:
         if spider.errors:
             url, reason = spider.errors[0]
             more = f" and {errors - 1} more error(s)" if errors > 1 else ""
-            summary = f"{reason} ({url}){more}"
+            summary = redact_secrets(f"{reason} ({url}){more}")
         save_crawl_errors(self.db, spider.run_id, source_id, spider.errors)
         finish_run(
             self.db,

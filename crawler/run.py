@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 
+from archive.redact import install_redaction
 from archive.registry import RegistryError, Source, load_sources, select_sources
 from crawler.pipelines import STAGE_CPU, shutdown_extraction_pool
 from crawler.spiders.news import NewsSpider
@@ -87,6 +88,8 @@ def run_crawl(
         # Without --verbose, stderr carries Kronika's progress lines only: failures are
         # reported per source there, not as Scrapy tracebacks.
         base.set("LOG_ENABLED", False, priority="cmdline")
+    # Scrapy's own log (--log-file, --verbose) may quote URLs: no password or token in it.
+    install_redaction()
     process = CrawlerProcess(base)
     for index, source in enumerate(sources):
         # The first crawler installs the reactor, as CrawlerProcess does for its own.

@@ -352,6 +352,34 @@ def register_search_functions(conn) -> None:
 DENSE_MATCHES = 50_000
 
 
+# The plan of the search being served, worked out once by the asgi wrapper and reused by the
+# table's search filter: (database, typed, match expression, dense).
+_PLAN: contextvars.ContextVar[tuple[str, str, str, bool] | None] = contextvars.ContextVar(
+    "kronika_plan", default=None
+)
+
+
+async def search_plan(datasette, database: str, typed: str, raw: bool = False) -> tuple[str, bool]:
+    """What was typed as an FTS5 match over lemmas, and whether it matches DENSE_MATCHES
+    articles or more. Raises sqlite3.OperationalError for a raw query FTS5 rejects."""
+    cached = _PLAN.get()
+    if not raw and cached and cached[:2] == (database, typed):
+        return cached[2], cached[3]
+    from archive.search import match_expression
+
+    db = datasette.get_database(database)
+    if raw:
+        expression = typed
+    else:
+        expression = await db.execute_fn(lambda conn: match_expression(conn, typed))
+    found = await db.execute(
+        "select count(*) from (select rowid from articles_search "
+        "where articles_search match ? limit ?)",
+        [expression, DENSE_MATCHES],
+    )
+    return expression, found.first()[0] >= DENSE_MATCHES
+
+
 @hookimpl(trylast=True)
 def filters_from_request(request, database, table, datasette):
     """`?_search=` on `articles`: Polish-aware (archive/search.py), what was typed kept in the
@@ -366,24 +394,14 @@ def filters_from_request(request, database, table, datasette):
         return FilterArguments([], extra_context={"supports_search": True})
 
     async def inner():
-        from archive.search import match_expression
-
-        db = datasette.get_database(database)
-        if request.args.get("_searchmode") == "raw":
-            expression = typed
-        else:
-            expression = await db.execute_fn(lambda conn: match_expression(conn, typed))
+        raw = request.args.get("_searchmode") == "raw"
         try:
-            found = await db.execute(
-                "select count(*) from (select rowid from articles_search "
-                "where articles_search match ? limit ?)",
-                [expression, DENSE_MATCHES],
-            )
+            expression, dense = await search_plan(datasette, database, typed, raw=raw)
         except Exception as error:  # a raw query FTS5 rejects: say so, as Datasette would
             from datasette.utils.asgi import BadRequest
 
             raise BadRequest(f"Invalid search: {error}") from None
-        dense = found.first()[0] >= DENSE_MATCHES
+        db = datasette.get_database(database)
         rowid = "+rowid" if dense else "rowid"
         context = {"supports_search": True, "search": typed}
         described = [f'search matches "{typed}"']
@@ -459,41 +477,15 @@ def ranked_search_request(db: str, format_: str, pairs: list[tuple[str, str]]) -
     return f"/{db}/{RANKED_QUERY}{format_}", query
 
 
-async def table_search_pairs(datasette, database: str, typed: str, pairs: list) -> list:
+def table_search_pairs(pairs: list, dense: bool) -> list:
     """A table search's arguments with Datasette's slow parts turned off: its count(*) reads
     the whole table (filters_from_request counts from the index instead), and facets over
     more than DENSE_MATCHES rows cannot finish within their time limit."""
     keys = {k for k, _ in pairs}
     pairs = list(pairs) + ([] if "_nocount" in keys else [("_nocount", "1")])
-    if "_nofacet" in keys or any(k.startswith("_facet") for k in keys):
+    if not dense or "_nofacet" in keys or any(k.startswith("_facet") for k in keys):
         return pairs
-    from archive.search import match_expression
-
-    try:
-        db = datasette.get_database(database)
-        expression = await db.execute_fn(lambda conn: match_expression(conn, typed))
-        found = await db.execute(
-            "select count(*) from (select rowid from articles_search "
-            "where articles_search match ? limit ?)",
-            [expression, DENSE_MATCHES],
-        )
-    except Exception:  # an unknown database or a query FTS5 rejects: Datasette reports it
-        return pairs
-    return pairs + ([("_nofacet", "1")] if found.first()[0] >= DENSE_MATCHES else [])
-
-
-async def _normalized(datasette, database: str, typed: str) -> str | None:
-    from archive.search import lexicon_lookup, normalize_query
-
-    lexicon: dict[str, str] = {}
-    lookup = lexicon_lookup(typed)
-    if lookup is not None:
-        try:
-            rows = await datasette.get_database(database).execute(*lookup)
-            lexicon = {r[0]: r[1] for r in rows}
-        except Exception:  # an unknown database or an archive without a lexicon
-            lexicon = {}
-    return normalize_query(typed, lexicon) or None
+    return pairs + [("_nofacet", "1")]
 
 
 @hookimpl
@@ -512,6 +504,7 @@ def asgi_wrapper(datasette):
             table = _TABLE_PATH.match(path)
             ranked = _RANKED_PATH.match(path)
             typed = ""
+            plan = None
             if table:
                 typed = next((v for k, v in pairs if k == "_search"), "")
                 if typed and form_kept_default_sort(pairs):
@@ -525,7 +518,9 @@ def asgi_wrapper(datasette):
                     path, pairs = rerouted
                     ranked = _RANKED_PATH.match(path)
                 elif typed:
-                    pairs = await table_search_pairs(datasette, table["db"], typed, pairs)
+                    plan = await _plan_or_none(datasette, table["db"], typed)
+                    if plan is not None:
+                        pairs = table_search_pairs(pairs, plan[3])
             if ranked:
                 typed = next((v for k, v in pairs if k == "q"), "")
             excel = path.endswith(".excel")
@@ -551,9 +546,13 @@ def asgi_wrapper(datasette):
                 "query_string": urlencode(pairs).encode("utf-8"),
             }
             database = (table or ranked)["db"] if (table or ranked) else None
-            token = _SEARCHED.set(
-                await _normalized(datasette, database, typed) if typed and database else None
-            )
+            if typed and database and plan is None:
+                plan = await _plan_or_none(datasette, database, typed, probe=False)
+            plan_token = _PLAN.set(plan)
+            from archive.search import MATCH_NOTHING
+
+            searched = plan[2] if plan and plan[2] != MATCH_NOTHING else None
+            token = _SEARCHED.set(searched)
             if excel:
                 send = excel_csv_sender(send)
             if block_robots(datasette):
@@ -562,10 +561,31 @@ def asgi_wrapper(datasette):
                 await app(scope, receive, send)
             finally:
                 _SEARCHED.reset(token)
+                _PLAN.reset(plan_token)
 
         return kronika_app
 
     return wrap
+
+
+async def _plan_or_none(
+    datasette, database: str, typed: str, probe: bool = True
+) -> tuple[str, str, str, bool] | None:
+    """The search plan for the wrapper: None for an unknown database or an archive without
+    the search index (Datasette then answers as it would). Without `probe`, only the match
+    expression (for highlighting a ranked search), not how many articles it finds."""
+    try:
+        if probe:
+            expression, dense = await search_plan(datasette, database, typed)
+        else:
+            from archive.search import match_expression
+
+            db = datasette.get_database(database)
+            expression = await db.execute_fn(lambda conn: match_expression(conn, typed))
+            dense = False
+    except Exception:
+        return None
+    return database, typed, expression, dense
 
 
 _STREAMABLE = re.compile(r"^/(?P<db>[^/]+)/(?P<name>[^/]+)\.(?:csv|excel)$")

@@ -6,6 +6,7 @@ import re
 import unicodedata
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
@@ -684,6 +685,7 @@ def clean_body(text: str, title: str | None, attachment_titles: set[str]) -> str
 # ---------------------------------------------------------------- stage 6: metadata
 
 
+@lru_cache(maxsize=16384)  # a listing's links are tested here more than once
 def _extension(url: str) -> str:
     path = unquote(urlsplit(url).path).lower()
     name = path.rsplit("/", 1)[-1]

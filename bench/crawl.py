@@ -9,7 +9,8 @@ served by Twisted's static file server (`twist web`) on 127.0.0.1. It is crawled
 text, WARC capture and SQLite storage.
 Both run with the same loopback settings (8 requests per host, no delay, robots.txt obeyed).
 The bench prints pages/s of both, their ratio, the CPU time per page by stage and the peak
-memory of each process.
+memory of each process, for each of --repeat runs (a then b), and the median ratio: on two
+cores shared with the server, one run's ratio moves by about 0.1.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import json
 import re
 import socket
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -95,11 +97,87 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def crawl_bare(spider: Path, base: str) -> dict:
+    """(a): the bare spider, in its own process; its figures as it prints them."""
+    started = time.perf_counter()
+    run = subprocess.run(
+        [sys.executable, str(spider), base + "/aktualnosci.html"],
+        capture_output=True, text=True, cwd=ROOT, check=True,
+    )  # fmt: skip
+    figures = json.loads(run.stdout.strip().splitlines()[-1])
+    figures["wall_s"] = time.perf_counter() - started
+    figures["rate"] = figures["pages"] / figures["crawl_s"]
+    return figures
+
+
+def crawl_full(workdir: Path, base: str, articles: int, extract_workers: int) -> dict:
+    """(b): `python -m crawler.run` into a new archive; its stage figures and run row."""
+    workdir.mkdir()
+    sources = workdir / "sources.toml"
+    # Room for every page: the default budget (5,000 requests a run) is below this site.
+    budget = articles + articles // 20 + 50
+    sources.write_text(SOURCE.format(base=base, max_pages=budget), encoding="utf-8")
+    stats_file = workdir / "stats.json"
+    started = time.perf_counter()
+    log = subprocess.run(
+        [sys.executable, "-m", "crawler.run", "--sources", str(sources),
+         "--db", str(workdir / "archive.db"), "--run-id", "bench",
+         "--extract-workers", str(extract_workers), "--stats-file", str(stats_file)],
+        capture_output=True, text=True, cwd=ROOT, check=True,
+    )  # fmt: skip
+    figures = json.loads(stats_file.read_text(encoding="utf-8"))
+    figures["wall_s"] = time.perf_counter() - started
+    figures["log"] = log.stderr.strip().splitlines()[-1]
+    with sqlite3.connect(workdir / "archive.db") as connection:
+        figures["run"] = connection.execute(
+            "select status, pages_fetched, articles_new, errors, error_summary from crawl_runs"
+        ).fetchone()
+    figures["rate"] = figures["run"][1] / figures["crawl_s"]  # pages fetched, as for (a)
+    return figures
+
+
+def report(bare: dict, full: dict, extract_workers: int) -> None:
+    """One run's figures: pages/s of both, their ratio, CPU per page by stage, peak memory."""
+    run = full["run"]
+    print(
+        f"(a) bare spider:  {bare['pages']:,} pages in {bare['crawl_s']:.1f} s "
+        f"(wall {bare['wall_s']:.1f} s with start-up): {bare['rate']:.0f} pages/s; "
+        f"CPU {bare['cpu_s'] / bare['pages'] * 1000:.2f} ms/page; peak {bare['peak_mb']:.0f} MB"
+    )
+    print(f"(b) full Kronika: {run[1]:,} pages ({run[2]:,} articles stored) in "
+          f"{full['crawl_s']:.1f} s (wall {full['wall_s']:.1f} s with start-up): "
+          f"{full['rate']:.0f} pages/s, {run[2] / full['crawl_s']:.0f} articles/s; "
+          f"extract workers: {extract_workers}")  # fmt: skip
+    print(f"    log: {full['log']}")
+    print(f"    run: {run[0]}, {run[1]:,} pages fetched, {run[2]:,} articles stored, "
+          f"{run[3]} errors{': ' + run[4] if run[4] else ''}")  # fmt: skip
+    print(f"    ratio (b)/(a): {full['rate'] / bare['rate']:.2f}")
+    per_page = {k: full[k] / max(full["pages"], 1) * 1000 for k in full if k.endswith("cpu_s")}
+    crawler_other = (
+        per_page["crawler_cpu_s"]
+        - per_page["store_cpu_s"]
+        - (per_page["extract_cpu_s"] if extract_workers == 0 else 0)
+    )
+    print(f"    CPU per page: extraction {per_page['extract_cpu_s']:.2f} ms "
+          f"({'worker' if extract_workers else 'crawler process'}), "
+          f"storage {per_page['store_cpu_s']:.2f} ms, Scrapy and the rest "
+          f"{crawler_other:.2f} ms; crawler process {per_page['crawler_cpu_s']:.2f} ms, "
+          f"workers {per_page['workers_cpu_s']:.2f} ms")  # fmt: skip
+    print(f"    peak memory: crawler process {full['crawler_peak_mb']:.0f} MB, "
+          f"largest worker {full['worker_peak_mb']:.0f} MB, "
+          f"together {full['crawler_peak_mb'] + full['worker_peak_mb']:.0f} MB")  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=5000)
     parser.add_argument("--extract-workers", type=int, default=1)
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="runs of (a) then (b); the median ratio is the figure"
+    )
     args = parser.parse_args()
+    ratios: list[float] = []
+    peaks: list[float] = []
     with tempfile.TemporaryDirectory() as tmp:
         site = Path(tmp) / "site"
         write_news_site(site, args.articles, per_page=20)
@@ -118,70 +196,26 @@ def main() -> None:
                     break
                 except OSError:
                     time.sleep(0.1)
-            # (a) the bare spider
             spider = Path(tmp) / "bare_spider.py"  # a file: Scrapy reads its callbacks' source
             spider.write_text(BARE_SPIDER, encoding="utf-8")
-            started = time.perf_counter()
-            bare_run = subprocess.run(
-                [sys.executable, str(spider), base + "/aktualnosci.html"],
-                capture_output=True, text=True, cwd=ROOT, check=True,
-            )  # fmt: skip
-            bare_wall = time.perf_counter() - started
-            bare = json.loads(bare_run.stdout.strip().splitlines()[-1])
-            # (b) the full pipeline
-            sources = Path(tmp) / "sources.toml"
-            # Room for every page: the default budget (5,000 requests a run) is below this site.
-            budget = args.articles + args.articles // 20 + 50
-            sources.write_text(SOURCE.format(base=base, max_pages=budget), encoding="utf-8")
-            stats_file = Path(tmp) / "stats.json"
-            started = time.perf_counter()
-            crawl_log = subprocess.run(
-                [sys.executable, "-m", "crawler.run", "--sources", str(sources),
-                 "--db", str(Path(tmp) / "archive.db"), "--run-id", "bench",
-                 "--extract-workers", str(args.extract_workers),
-                 "--stats-file", str(stats_file)],
-                capture_output=True, text=True, cwd=ROOT, check=True,
-            )  # fmt: skip
-            full_wall = time.perf_counter() - started
-            full = json.loads(stats_file.read_text(encoding="utf-8"))
-            with sqlite3.connect(Path(tmp) / "archive.db") as connection:
-                run = connection.execute(
-                    "select status, pages_fetched, articles_new, errors, error_summary "
-                    "from crawl_runs"
-                ).fetchone()
+            print(f"site: {args.articles:,} articles, {args.articles // 20} listing pages, "
+                  f"twist web; {args.repeat} run(s) of (a) then (b)")  # fmt: skip
+            for attempt in range(1, args.repeat + 1):
+                bare = crawl_bare(spider, base)
+                full = crawl_full(Path(tmp) / f"run{attempt}", base, args.articles,
+                                  args.extract_workers)  # fmt: skip
+                print(f"run {attempt}:")
+                report(bare, full, args.extract_workers)
+                ratios.append(full["rate"] / bare["rate"])
+                peaks.append(full["crawler_peak_mb"] + full["worker_peak_mb"])
         finally:
             server.terminate()
             server.wait()
-    bare_rate = bare["pages"] / bare["crawl_s"]
-    full_rate = run[1] / full["crawl_s"]  # pages fetched, as for the bare spider
-    print(f"site: {args.articles:,} articles, {args.articles // 20} listing pages, twist web")
     print(
-        f"(a) bare spider:  {bare['pages']:,} pages in {bare['crawl_s']:.1f} s "
-        f"(wall {bare_wall:.1f} s with start-up): {bare_rate:.0f} pages/s; "
-        f"CPU {bare['cpu_s'] / bare['pages'] * 1000:.2f} ms/page; peak {bare['peak_mb']:.0f} MB"
+        f"ratio (b)/(a): median {statistics.median(ratios):.2f} over {len(ratios)} run(s) "
+        f"(each: {', '.join(f'{r:.2f}' for r in ratios)}); "
+        f"peak memory at most {max(peaks):.0f} MB"
     )
-    print(f"(b) full Kronika: {run[1]:,} pages ({run[2]:,} articles stored) in "
-          f"{full['crawl_s']:.1f} s (wall {full_wall:.1f} s with start-up): "
-          f"{full_rate:.0f} pages/s, {run[2] / full['crawl_s']:.0f} articles/s; "
-          f"extract workers: {args.extract_workers}")  # fmt: skip
-    print(f"    log: {crawl_log.stderr.strip().splitlines()[-1]}")
-    print(f"    run: {run[0]}, {run[1]:,} pages fetched, {run[2]:,} articles stored, "
-          f"{run[3]} errors{': ' + run[4] if run[4] else ''}")  # fmt: skip
-    print(f"ratio (b)/(a): {full_rate / bare_rate:.2f}")
-    per_page = {k: full[k] / max(full["pages"], 1) * 1000 for k in full if k.endswith("cpu_s")}
-    crawler_other = (
-        per_page["crawler_cpu_s"]
-        - per_page["store_cpu_s"]
-        - (per_page["extract_cpu_s"] if args.extract_workers == 0 else 0)
-    )
-    print(f"CPU per page: extraction {per_page['extract_cpu_s']:.2f} ms "
-          f"({'worker' if args.extract_workers else 'crawler process'}), "
-          f"storage {per_page['store_cpu_s']:.2f} ms, Scrapy and the rest "
-          f"{crawler_other:.2f} ms; crawler process {per_page['crawler_cpu_s']:.2f} ms, "
-          f"workers {per_page['workers_cpu_s']:.2f} ms")  # fmt: skip
-    print(f"peak memory: crawler process {full['crawler_peak_mb']:.0f} MB, "
-          f"largest worker {full['worker_peak_mb']:.0f} MB, "
-          f"together {full['crawler_peak_mb'] + full['worker_peak_mb']:.0f} MB")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -57,6 +57,8 @@ def configure_progress(stream: object = sys.stderr) -> None:
     logger = logging.getLogger("kronika.progress")
     handler = logging.StreamHandler(stream)  # type: ignore[arg-type]
     handler.setFormatter(logging.Formatter("%(message)s"))
+    # Its level also tells the redaction which records will be written (archive/redact.py).
+    handler.setLevel(logging.INFO)
     logger.addHandler(handler)
     logger.setLevel(logging.INFO)
     logger.propagate = False
@@ -88,6 +90,10 @@ def run_crawl(
         # Without --verbose, stderr carries Kronika's progress lines only: failures are
         # reported per source there, not as Scrapy tracebacks.
         base.set("LOG_ENABLED", False, priority="cmdline")
+    # Records below the log level are not even made: Scrapy logs two DEBUG lines per page,
+    # each formatted and passed to every handler only to be dropped (root stays at NOTSET).
+    for name in ("scrapy", "crawler", "archive", "twisted", "py.warnings"):
+        logging.getLogger(name).setLevel(log_level)
     # Scrapy's own log (--log-file, --verbose) may quote URLs: no password or token in it.
     install_redaction()
     process = CrawlerProcess(base)

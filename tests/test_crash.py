@@ -1,5 +1,6 @@
 """SIGKILL during writes and during a schema upgrade leaves a valid, consistent archive, and
-the next run completes the work. (A crawl killed midway: tests/test_incremental.py.)"""
+the next run completes the work; Datasette answers while a crawl writes. (A crawl killed
+midway, then resumed: tests/test_incremental.py.)"""
 
 from __future__ import annotations
 
@@ -141,6 +142,11 @@ def test_datasette_keeps_answering_while_a_crawl_writes(tmp_path: Path) -> None:
     import socket
     import urllib.request
 
+    from demo.generated import write_news_site
+    from demo.serve import serve_site
+
+    site = tmp_path / "site"
+    write_news_site(site, 2000, per_page=20)
     path = tmp_path / "archive.db"
     open_db(str(path)).close()
     with socket.socket() as s:
@@ -151,7 +157,8 @@ def test_datasette_keeps_answering_while_a_crawl_writes(tmp_path: Path) -> None:
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}/archive"
-    writer = None
+    pages = serve_site(site)
+    crawl = None
     try:
         for _ in range(100):
             try:
@@ -159,8 +166,29 @@ def test_datasette_keeps_answering_while_a_crawl_writes(tmp_path: Path) -> None:
                 break
             except OSError:
                 time.sleep(0.2)
-        writer = run_python(WRITER, str(path), "0", "100000")
-        time.sleep(0.5)  # the writer is writing
+        sources = tmp_path / "sources.toml"
+        sources.write_text(
+            '[[source]]\nid = "pup-gen"\nname = "PUP"\nkind = "county-labour-office"\n'
+            'region = "dolnośląskie"\n'
+            f'homepage = "{pages.base_url}/"\nnews = ["{pages.base_url}/aktualnosci.html"]\n'
+            "max_pages = 3000\n",
+            encoding="utf-8",
+        )
+        crawl = subprocess.Popen(
+            [sys.executable, "-m", "archive.cli", "crawl", "--sources", str(sources),
+             "--db", str(path)],
+            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            start_new_session=True,  # the CLI and its crawler process, killed together below
+        )  # fmt: skip
+
+        def stored() -> int:
+            with sqlite3.connect(path) as connection:
+                return connection.execute("select count(*) from articles").fetchone()[0]
+
+        deadline = time.monotonic() + 60
+        while stored() < 50 and crawl.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        before = stored()
         latencies, counts = [], []
         for _ in range(40):
             started = time.perf_counter()
@@ -169,17 +197,22 @@ def test_datasette_keeps_answering_while_a_crawl_writes(tmp_path: Path) -> None:
                 assert response.status == 200
                 counts.append(response.read().count(b'"url"'))
             latencies.append(time.perf_counter() - started)
-            time.sleep(0.05)
-        assert writer.poll() is None  # still writing all along
+            time.sleep(0.02)
+        after = stored()
+        assert crawl.poll() is None, "the crawl ended before the searches did"
+        assert 50 <= before < after < 2000  # the crawl wrote all along
         latencies.sort()
-        print(f"Datasette during writes: p50 {latencies[20] * 1000:.0f} ms, "
-              f"max {latencies[-1] * 1000:.0f} ms over {len(latencies)} searches")  # fmt: skip
+        print(f"Datasette during a crawl ({before} -> {after} articles): "
+              f"p50 {latencies[20] * 1000:.0f} ms, max {latencies[-1] * 1000:.0f} ms "
+              f"over {len(latencies)} searches")  # fmt: skip
         assert latencies[-1] < 5  # never blocked behind the writer
         assert counts[-1] >= 1
     finally:
-        if writer is not None:
-            writer.kill()
-            writer.wait()
+        if crawl is not None and crawl.poll() is None:
+            os.killpg(crawl.pid, signal.SIGKILL)
+        if crawl is not None:
+            crawl.wait()
+        pages.stop()
         server.terminate()
         server.wait(timeout=20)
     check(path).close()

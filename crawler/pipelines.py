@@ -95,6 +95,7 @@ class ArchivePipeline:
         self.footer_contact = Contact()
         self.page_contact = Contact()
         self.workers = crawler.settings.getint("KRONIKA_EXTRACT_WORKERS", 1)
+        self.errors_saved = 0  # how many of the spider's errors are in crawl_errors already
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
@@ -110,6 +111,8 @@ class ArchivePipeline:
 
     async def process_item(self, item: Any, spider: Spider | None = None) -> Any:
         spider = spider or self.crawler.spider
+        if len(spider.errors) > self.errors_saved:
+            self._save_new_errors(spider)
         try:
             if isinstance(item, PageItem):
                 prepared = await self._prepare(item, spider)
@@ -132,6 +135,14 @@ class ArchivePipeline:
             spider.errors.append((getattr(item, "url", "?"), reason))
             self.crawler.stats.inc_value("kronika/errors")
         return item
+
+    def _save_new_errors(self, spider: Spider) -> None:
+        """Errors into crawl_errors as the crawl goes, not only at its end: a killed run
+        keeps the list of what it could not archive."""
+        save_crawl_errors(
+            self.db, spider.run_id, spider.source.id, spider.errors[self.errors_saved :]
+        )
+        self.errors_saved = len(spider.errors)
 
     def _store_check(self, item: CheckItem) -> None:
         """A re-checked known article: unchanged (304) or gone from the site (404/410)."""
@@ -235,7 +246,7 @@ class ArchivePipeline:
             url, reason = spider.errors[0]
             more = f" and {errors - 1} more error(s)" if errors > 1 else ""
             summary = redact_secrets(f"{reason} ({url}){more}")
-        save_crawl_errors(self.db, spider.run_id, source_id, spider.errors)
+        self._save_new_errors(spider)
         finish_run(
             self.db,
             spider.run_id,

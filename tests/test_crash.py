@@ -216,3 +216,46 @@ def test_datasette_keeps_answering_while_a_crawl_writes(tmp_path: Path) -> None:
         server.terminate()
         server.wait(timeout=20)
     check(path).close()
+
+
+def test_a_killed_crawl_keeps_the_errors_it_met(tmp_path: Path) -> None:
+    from demo.generated import article_path, write_news_site
+    from demo.serve import serve_site
+
+    site = tmp_path / "site"
+    write_news_site(site, 1500, per_page=20)
+    (site / article_path(1500).lstrip("/")).unlink()  # the newest, listed first: a 404
+    path = tmp_path / "archive.db"
+    pages = serve_site(site)
+    try:
+        sources = tmp_path / "sources.toml"
+        sources.write_text(
+            '[[source]]\nid = "pup-gen"\nname = "PUP"\nkind = "county-labour-office"\n'
+            'region = "dolnośląskie"\n'
+            f'homepage = "{pages.base_url}/"\nnews = ["{pages.base_url}/aktualnosci.html"]\n',
+            encoding="utf-8",
+        )
+        crawl = subprocess.Popen(
+            [sys.executable, "-m", "archive.cli", "crawl", "--sources", str(sources),
+             "--db", str(path)],
+            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )  # fmt: skip
+        stored = 0
+        deadline = time.monotonic() + 60
+        while stored < 100 and crawl.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+            try:
+                with sqlite3.connect(path) as connection:
+                    stored = connection.execute("select count(*) from articles").fetchone()[0]
+            except sqlite3.OperationalError:  # not created yet
+                stored = 0
+        assert crawl.poll() is None, "the crawl ended before it could be killed"
+        os.killpg(crawl.pid, signal.SIGKILL)
+        crawl.wait()
+    finally:
+        pages.stop()
+    connection = check(path)
+    assert connection.execute("select status from crawl_runs").fetchall() == [("running",)]
+    errors = connection.execute("select url, reason from crawl_errors").fetchall()
+    assert errors == [(pages.base_url + article_path(1500), "HTTP 404")]

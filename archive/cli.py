@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import signal
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -127,14 +128,10 @@ def crawl(
         **os.environ,
         "PYTHONPATH": os.pathsep.join(filter(None, [project_root(), os.environ.get("PYTHONPATH")])),
     }
+    # The crawler stops if this process dies, even by SIGKILL (no orphan crawling on).
+    command += ["--exit-with-parent", str(os.getpid())]
     child = subprocess.Popen(command, env=env)
-    interrupted = False
-    try:
-        returncode = child.wait()
-    except KeyboardInterrupt:
-        # Ctrl-C reached the crawler too: let it close its spiders and record the runs.
-        interrupted = True
-        returncode = child.wait()
+    returncode, interrupted = wait_for_crawler(child)
 
     rows = {row["source_id"]: row for row in run_summary(db, run_id)}
     click.echo("", err=True)
@@ -152,6 +149,28 @@ def crawl(
         fail(f"crawler exited with status {returncode}", 1)
     if failed:
         sys.exit(1)
+
+
+def wait_for_crawler(child: subprocess.Popen) -> tuple[int, bool]:
+    """Wait for the crawler process; pass SIGTERM on to it. Returns its exit status and
+    whether the crawl was interrupted (Ctrl-C, SIGTERM)."""
+    interrupted = False
+
+    def forward_sigterm(signum: int, frame: Any) -> None:
+        nonlocal interrupted
+        interrupted = True
+        child.send_signal(signal.SIGTERM)  # it closes its spiders and records the runs
+
+    previous = signal.signal(signal.SIGTERM, forward_sigterm)
+    try:
+        while True:
+            try:
+                return child.wait(), interrupted
+            except KeyboardInterrupt:
+                # Ctrl-C reached the crawler too (same process group): wait for it to finish.
+                interrupted = True
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def project_root() -> str:

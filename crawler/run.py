@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import ipaddress
 import logging
+import os
+import signal
 import sys
 import time
 from pathlib import Path
@@ -109,6 +111,24 @@ def run_crawl(
         shutdown_extraction_pool()
 
 
+def exit_with_parent(parent_pid: int) -> bool:
+    """Have Linux send this process SIGTERM when its parent dies, even by SIGKILL, so a killed
+    `kronika crawl` leaves no crawler running on; SIGTERM closes the spiders and records the
+    runs as interrupted. Returns False if the parent is already gone."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):  # not Linux: the parent forwards SIGTERM itself
+        pass
+    # The parent may have died before the request above: then no signal will come.
+    return os.getppid() == parent_pid
+
+
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+
 def write_stats(path: str) -> None:
     """CPU seconds per stage, pages and peak memory of this crawl, as JSON (bench/crawl.py)."""
     import json
@@ -142,7 +162,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--overlap", type=int, default=1)
     parser.add_argument("--extract-workers", type=int, help="0: extract in this process")
     parser.add_argument("--stats-file", help="write CPU per stage and peak memory here (JSON)")
+    parser.add_argument(
+        "--exit-with-parent", type=int, metavar="PID", help="stop when process PID ends"
+    )
     args = parser.parse_args(argv)
+    if args.exit_with_parent and not exit_with_parent(args.exit_with_parent):
+        print("error: the process that started this crawl has ended", file=sys.stderr)
+        return 1
     try:
         registry = load_sources(args.sources)
         chosen = select_sources(registry, args.source) if args.source else registry

@@ -12,6 +12,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 import sqlite_utils
 
 from archive.schema import open_db
@@ -259,3 +260,64 @@ def test_a_killed_crawl_keeps_the_errors_it_met(tmp_path: Path) -> None:
     assert connection.execute("select status from crawl_runs").fetchall() == [("running",)]
     errors = connection.execute("select url, reason from crawl_errors").fetchall()
     assert errors == [(pages.base_url + article_path(1500), "HTTP 404")]
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
+def test_a_killed_crawl_command_leaves_no_crawler_running(tmp_path: Path, signum: int) -> None:
+    from demo.generated import write_news_site
+    from demo.serve import serve_site
+
+    site = tmp_path / "site"
+    write_news_site(site, 1500, per_page=20)
+    path = tmp_path / "archive.db"
+    pages = serve_site(site)
+    try:
+        sources = tmp_path / "sources.toml"
+        sources.write_text(
+            '[[source]]\nid = "pup-gen"\nname = "PUP"\nkind = "county-labour-office"\n'
+            'region = "dolnośląskie"\n'
+            f'homepage = "{pages.base_url}/"\nnews = ["{pages.base_url}/aktualnosci.html"]\n',
+            encoding="utf-8",
+        )
+        cli = subprocess.Popen(
+            [sys.executable, "-m", "archive.cli", "crawl", "--sources", str(sources),
+             "--db", str(path)],
+            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            start_new_session=True,  # so that the test can clean up whatever is left
+        )  # fmt: skip
+        try:
+            stored = 0
+            deadline = time.monotonic() + 60
+            while stored < 50 and cli.poll() is None and time.monotonic() < deadline:
+                time.sleep(0.05)
+                try:
+                    with sqlite3.connect(path) as connection:
+                        stored = connection.execute("select count(*) from articles").fetchone()[0]
+                except sqlite3.OperationalError:  # not created yet
+                    stored = 0
+            children = Path(f"/proc/{cli.pid}/task/{cli.pid}/children").read_text().split()
+            assert len(children) == 1, "the crawler process was not found"
+            crawler = int(children[0])
+            cli.send_signal(signum)  # the command only, not its process group
+            cli.wait(timeout=30)
+            deadline = time.monotonic() + 30
+            while Path(f"/proc/{crawler}").exists() and time.monotonic() < deadline:
+                if "Z" in Path(f"/proc/{crawler}/stat").read_text().split(")")[-1][:3]:
+                    break  # ended, waiting for init to reap it
+                time.sleep(0.1)
+            alive = (
+                Path(f"/proc/{crawler}").exists()
+                and "Z" not in (Path(f"/proc/{crawler}/stat").read_text().split(")")[-1][:3])
+            )
+            assert not alive, "the crawler kept running after its command was killed"
+        finally:
+            try:
+                os.killpg(cli.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+    finally:
+        pages.stop()
+    connection = check(path)
+    # SIGTERM, passed on or sent by Linux at the command's death: the run is closed properly.
+    assert connection.execute("select status from crawl_runs").fetchall() == [("interrupted",)]
+    assert 50 <= connection.execute("select count(*) from articles").fetchone()[0] < 1500

@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import socket
 import sqlite3
 import statistics
 import subprocess
@@ -32,6 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from demo.generated import write_news_site  # noqa: E402
+from demo.serve import free_port  # noqa: E402
 
 SOURCE = """[[source]]
 id = "bench-crawl"
@@ -89,12 +89,6 @@ def paged_by_path(site: Path) -> None:
             re.sub(r"/aktualnosci\.html\?page=(\d+)", r"/aktualnosci-\1.html", text),
             encoding="utf-8",
         )
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def crawl_bare(spider: Path, base: str) -> dict:

@@ -19,7 +19,6 @@ import argparse
 import csv
 import io
 import random
-import socket
 import statistics
 import subprocess
 import sys
@@ -34,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 from archive.schema import open_db  # noqa: E402
 from archive.search import rebuild_search_index  # noqa: E402
 from archive.store import content_sha256, save_sources  # noqa: E402
+from demo.serve import free_port  # noqa: E402
 
 REGIONS = [
     "dolnośląskie", "kujawsko-pomorskie", "lubelskie", "lubuskie", "łódzkie", "małopolskie",
@@ -179,12 +179,6 @@ def article_count(path: Path) -> int:
             return connection.execute("select count(*) from articles_search").fetchone()[0]
     except sqlite3.Error:
         return 0
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def fetch(url: str) -> tuple[float, bytes]:

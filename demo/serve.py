@@ -34,6 +34,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import socket
 import sys
 import threading
 import time
@@ -368,6 +369,13 @@ def serve_site(
     if not root.is_dir():
         raise NotADirectoryError(root)
     return SiteServer(root, host=host, port=port, verbose=verbose).start()
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A TCP port nobody listens on now, for a server a test or bench starts next."""
+    with socket.socket() as s:
+        s.bind((host, 0))
+        return s.getsockname()[1]
 
 
 def site_dirs(sites_dir: Path) -> list[Path]:

@@ -8,7 +8,6 @@ Needs Debian's chromium (or KRONIKA_CHROMIUM) and the playwright package (`.[tes
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import tempfile
@@ -19,6 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from demo.serve import free_port  # noqa: E402
 from tests.test_browser import chromium_path  # noqa: E402
 
 SEARCH = "pomocy spolecznej"  # inflected, typed without diacritics
@@ -34,9 +34,7 @@ def main() -> None:
         db = Path(tmp) / "demo.db"
         subprocess.run([sys.executable, "-m", "demo.run", "--db", str(db), "--no-serve"],
                        cwd=ROOT, check=True, stdout=subprocess.DEVNULL)  # fmt: skip
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
+        port = free_port()
         server = subprocess.Popen(
             [sys.executable, "-m", "archive.cli", "serve", "--db", str(db), "--port", str(port)],
             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,

@@ -11,7 +11,6 @@ import csv
 import io
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -22,6 +21,7 @@ import pytest
 
 from archive.schema import open_db
 from archive.store import save_article, save_sources
+from demo.serve import free_port
 
 CHROMIUM_CANDIDATES = (
     "/usr/lib/chromium/chromium",  # Debian's binary (/usr/bin/chromium is a shell wrapper)
@@ -38,12 +38,6 @@ def chromium_path() -> str | None:
         if found:
             return found
     return None
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture

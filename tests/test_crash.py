@@ -140,19 +140,16 @@ def test_sigkill_during_a_schema_upgrade_then_the_next_run_completes_it(tmp_path
 
 
 def test_datasette_keeps_answering_while_a_crawl_writes(tmp_path: Path) -> None:
-    import socket
     import urllib.request
 
     from demo.generated import write_news_site
-    from demo.serve import serve_site
+    from demo.serve import free_port, serve_site
 
     site = tmp_path / "site"
     write_news_site(site, 2000, per_page=20)
     path = tmp_path / "archive.db"
     open_db(str(path)).close()
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "archive.cli", "serve", "--db", str(path), "--port", str(port)],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,

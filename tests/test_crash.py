@@ -139,6 +139,53 @@ def test_sigkill_during_a_schema_upgrade_then_the_next_run_completes_it(tmp_path
     assert hit == 6000
 
 
+SOURCE = """[[source]]
+id = "pup-gen"
+name = "PUP"
+kind = "county-labour-office"
+region = "dolnośląskie"
+homepage = "{base}/"
+news = ["{base}/aktualnosci.html"]
+max_pages = 3000
+"""
+
+
+def start_crawl(tmp_path: Path, base_url: str, db: Path) -> subprocess.Popen:
+    """`kronika crawl` of the site at base_url, in its own session (killed whole by a test)."""
+    sources = tmp_path / "sources.toml"
+    sources.write_text(SOURCE.format(base=base_url), encoding="utf-8")
+    return subprocess.Popen(
+        [sys.executable, "-m", "archive.cli", "crawl", "--sources", str(sources), "--db", str(db)],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )  # fmt: skip
+
+
+def stored_articles(db: Path) -> int:
+    try:
+        with sqlite3.connect(db) as connection:
+            return connection.execute("select count(*) from articles").fetchone()[0]
+    except sqlite3.OperationalError:  # not created yet
+        return 0
+
+
+def wait_for_articles(db: Path, count: int, crawl: subprocess.Popen) -> int:
+    """Wait until the crawl has stored `count` articles; fail if it ends first."""
+    deadline = time.monotonic() + 60
+    while stored_articles(db) < count and crawl.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert crawl.poll() is None, "the crawl ended before the test could act on it"
+    return stored_articles(db)
+
+
+def end_session(process: subprocess.Popen) -> None:
+    """SIGKILL whatever is left of a process's session, and reap the process."""
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    process.wait()
+
+
 def test_datasette_keeps_answering_while_a_crawl_writes(tmp_path: Path) -> None:
     import urllib.request
 
@@ -164,29 +211,8 @@ def test_datasette_keeps_answering_while_a_crawl_writes(tmp_path: Path) -> None:
                 break
             except OSError:
                 time.sleep(0.2)
-        sources = tmp_path / "sources.toml"
-        sources.write_text(
-            '[[source]]\nid = "pup-gen"\nname = "PUP"\nkind = "county-labour-office"\n'
-            'region = "dolnośląskie"\n'
-            f'homepage = "{pages.base_url}/"\nnews = ["{pages.base_url}/aktualnosci.html"]\n'
-            "max_pages = 3000\n",
-            encoding="utf-8",
-        )
-        crawl = subprocess.Popen(
-            [sys.executable, "-m", "archive.cli", "crawl", "--sources", str(sources),
-             "--db", str(path)],
-            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            start_new_session=True,  # the CLI and its crawler process, killed together below
-        )  # fmt: skip
-
-        def stored() -> int:
-            with sqlite3.connect(path) as connection:
-                return connection.execute("select count(*) from articles").fetchone()[0]
-
-        deadline = time.monotonic() + 60
-        while stored() < 50 and crawl.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.05)
-        before = stored()
+        crawl = start_crawl(tmp_path, pages.base_url, path)
+        before = wait_for_articles(path, 50, crawl)
         latencies, counts = [], []
         for _ in range(40):
             started = time.perf_counter()
@@ -196,7 +222,7 @@ def test_datasette_keeps_answering_while_a_crawl_writes(tmp_path: Path) -> None:
                 counts.append(response.read().count(b'"url"'))
             latencies.append(time.perf_counter() - started)
             time.sleep(0.02)
-        after = stored()
+        after = stored_articles(path)
         assert crawl.poll() is None, "the crawl ended before the searches did"
         assert 50 <= before < after < 2000  # the crawl wrote all along
         latencies.sort()
@@ -206,10 +232,8 @@ def test_datasette_keeps_answering_while_a_crawl_writes(tmp_path: Path) -> None:
         assert latencies[-1] < 5  # never blocked behind the writer
         assert counts[-1] >= 1
     finally:
-        if crawl is not None and crawl.poll() is None:
-            os.killpg(crawl.pid, signal.SIGKILL)
         if crawl is not None:
-            crawl.wait()
+            end_session(crawl)
         pages.stop()
         server.terminate()
         server.wait(timeout=20)
@@ -226,37 +250,26 @@ def test_a_killed_crawl_keeps_the_errors_it_met(tmp_path: Path) -> None:
     path = tmp_path / "archive.db"
     pages = serve_site(site)
     try:
-        sources = tmp_path / "sources.toml"
-        sources.write_text(
-            '[[source]]\nid = "pup-gen"\nname = "PUP"\nkind = "county-labour-office"\n'
-            'region = "dolnośląskie"\n'
-            f'homepage = "{pages.base_url}/"\nnews = ["{pages.base_url}/aktualnosci.html"]\n',
-            encoding="utf-8",
-        )
-        crawl = subprocess.Popen(
-            [sys.executable, "-m", "archive.cli", "crawl", "--sources", str(sources),
-             "--db", str(path)],
-            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )  # fmt: skip
-        stored = 0
-        deadline = time.monotonic() + 60
-        while stored < 100 and crawl.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.05)
-            try:
-                with sqlite3.connect(path) as connection:
-                    stored = connection.execute("select count(*) from articles").fetchone()[0]
-            except sqlite3.OperationalError:  # not created yet
-                stored = 0
-        assert crawl.poll() is None, "the crawl ended before it could be killed"
-        os.killpg(crawl.pid, signal.SIGKILL)
-        crawl.wait()
+        crawl = start_crawl(tmp_path, pages.base_url, path)
+        try:
+            wait_for_articles(path, 100, crawl)
+        finally:
+            end_session(crawl)  # the command and its crawler, mid-write
     finally:
         pages.stop()
     connection = check(path)
     assert connection.execute("select status from crawl_runs").fetchall() == [("running",)]
     errors = connection.execute("select url, reason from crawl_errors").fetchall()
     assert errors == [(pages.base_url + article_path(1500), "HTTP 404")]
+
+
+def running(pid: int) -> bool:
+    """Whether a process exists and has not ended (a zombie waiting to be reaped has)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state != "Z"
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
@@ -269,49 +282,20 @@ def test_a_killed_crawl_command_leaves_no_crawler_running(tmp_path: Path, signum
     path = tmp_path / "archive.db"
     pages = serve_site(site)
     try:
-        sources = tmp_path / "sources.toml"
-        sources.write_text(
-            '[[source]]\nid = "pup-gen"\nname = "PUP"\nkind = "county-labour-office"\n'
-            'region = "dolnośląskie"\n'
-            f'homepage = "{pages.base_url}/"\nnews = ["{pages.base_url}/aktualnosci.html"]\n',
-            encoding="utf-8",
-        )
-        cli = subprocess.Popen(
-            [sys.executable, "-m", "archive.cli", "crawl", "--sources", str(sources),
-             "--db", str(path)],
-            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            start_new_session=True,  # so that the test can clean up whatever is left
-        )  # fmt: skip
+        cli = start_crawl(tmp_path, pages.base_url, path)
         try:
-            stored = 0
-            deadline = time.monotonic() + 60
-            while stored < 50 and cli.poll() is None and time.monotonic() < deadline:
-                time.sleep(0.05)
-                try:
-                    with sqlite3.connect(path) as connection:
-                        stored = connection.execute("select count(*) from articles").fetchone()[0]
-                except sqlite3.OperationalError:  # not created yet
-                    stored = 0
+            wait_for_articles(path, 50, cli)
             children = Path(f"/proc/{cli.pid}/task/{cli.pid}/children").read_text().split()
             assert len(children) == 1, "the crawler process was not found"
             crawler = int(children[0])
             cli.send_signal(signum)  # the command only, not its process group
             cli.wait(timeout=30)
             deadline = time.monotonic() + 30
-            while Path(f"/proc/{crawler}").exists() and time.monotonic() < deadline:
-                if "Z" in Path(f"/proc/{crawler}/stat").read_text().split(")")[-1][:3]:
-                    break  # ended, waiting for init to reap it
+            while running(crawler) and time.monotonic() < deadline:
                 time.sleep(0.1)
-            alive = (
-                Path(f"/proc/{crawler}").exists()
-                and "Z" not in (Path(f"/proc/{crawler}/stat").read_text().split(")")[-1][:3])
-            )
-            assert not alive, "the crawler kept running after its command was killed"
+            assert not running(crawler), "the crawler kept running after its command was killed"
         finally:
-            try:
-                os.killpg(cli.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+            end_session(cli)
     finally:
         pages.stop()
     connection = check(path)

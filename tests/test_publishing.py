@@ -173,6 +173,34 @@ def test_canned_queries(db_path: Path) -> None:
     assert "/archive/articles/https~3A~2F~2Fwup~2Eexample~2Epl~2Fc" in ranked  # title opens it
 
 
+def test_canned_query_pages_have_a_polish_form(db_path: Path) -> None:
+    from html.parser import HTMLParser
+
+    html = get(db_path, "/archive/search", {"q": "pomocy spolecznej", "region": "pomorskie"}).text
+    form = html.split('<form class="kronika-query"')[1].split("</form>")[0]
+    for label in ("Szukane słowa", "Instytucja", "Województwo", "Od dnia", "Do dnia"):
+        assert f">{label}</label>" in form
+    assert 'type="date" id="kq-since" name="since"' in form
+    # Institutions by name, regions in Polish order ("łódzkie" before "pomorskie"), and the
+    # chosen one kept.
+    assert form.index("Regionalne Centrum Polityki Społecznej w Łodzi") < form.index(
+        "Wojewódzki Urząd Pracy w Gdańsku"
+    )
+    assert form.index('value="łódzkie"') < form.index('value="pomorskie" selected')
+    assert '<input type="submit" value="Szukaj">' in form
+    assert '<p class="kronika-count">1 wynik.' in " ".join(html.split())  # Gdańsk's fair
+    assert 'href="/archive/search.excel?' in html.split('class="kronika-count"')[1]
+    # Datasette's English SQL form stays for "Pokaż SQL", hidden on these pages.
+    assert "kronika-query-page" in html.split("<body")[1].split(">")[0]
+    assert ".kronika-query-page form.sql" in html and "Pokaż SQL" in html
+    none = get(db_path, "/archive/search", {"q": "zzzyx"}).text
+    assert "Brak wyników." in none
+    assert "Brak wyników." not in get(db_path, "/archive/search").text  # nothing asked yet
+    many = get(db_path, "/archive/phrase_between_dates", {"phrase": "pomocy spolecznej"}).text
+    assert '<p class="kronika-count">3 wyniki.' in " ".join(many.split())
+    HTMLParser().feed(html)  # well-formed enough to parse
+
+
 def read_excel(data: bytes) -> list[list[str]]:
     assert data.startswith(codecs.BOM_UTF8)
     return list(csv.reader(io.StringIO(data[3:].decode("utf-8"), newline=""), delimiter=";"))

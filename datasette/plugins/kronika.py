@@ -12,7 +12,7 @@ import json
 import re
 from urllib.parse import urlsplit
 
-from datasette.utils import tilde_encode, urlsafe_components
+from datasette.utils import tilde_decode, tilde_encode, urlsafe_components
 from markupsafe import Markup, escape
 
 from datasette import hookimpl
@@ -307,9 +307,35 @@ async def source_context(datasette, database: str, source_id: str) -> dict | Non
     return {"source": dict(source), "cards": cards, "mentioned": mentioned, "issues": issues}
 
 
+async def query_choices(datasette, database: str) -> dict[str, list[tuple[str, str]]]:
+    """(value, label) options for the canned queries' institution and region fields."""
+    from archive.search import fold  # "łódzkie" sorts after "lubuskie", not after "z"
+
+    db = datasette.get_database(database)
+    if not await db.table_exists("sources"):
+        return {}
+    rows = [dict(r) for r in await db.execute("select id, name, region from sources")]
+    sources = sorted(((r["id"], r["name"] or r["id"]) for r in rows), key=lambda o: fold(o[1]))
+    regions = sorted({r["region"] for r in rows if r["region"]}, key=fold)
+    return {"source_id": sources, "region": [(region, region) for region in regions]}
+
+
 @hookimpl
 def extra_template_vars(view_name, database, table, request, datasette):
-    if view_name != "row" or table not in ("articles", "sources") or request is None:
+    if request is None or database is None:
+        return {}
+    if view_name == "table" and table is None:
+        # A canned query's page (Datasette 0.65 renders them through its table view, with
+        # no table): its fields offer the archive's institutions and regions.
+        query = tilde_decode(request.url_vars.get("table") or "")
+
+        async def choices():
+            if not query or not await datasette.get_canned_query(database, query, None):
+                return {}
+            return {"kronika_choices": await query_choices(datasette, database)}
+
+        return choices
+    if view_name != "row" or table not in ("articles", "sources"):
         return {}
 
     async def inner():

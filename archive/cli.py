@@ -74,6 +74,14 @@ def main() -> None:
     show_default=True,
     help="Listing pages of already archived articles read before an incremental run stops.",
 )
+@click.option(
+    "--workers",
+    type=click.IntRange(min=0),
+    default=1,
+    show_default=True,
+    help="Processes that extract pages while the crawler fetches (0: in the crawler's own "
+    "process). One keeps two cores busy; each takes about 160 MB.",
+)
 @click.option("--verbose", "-v", is_flag=True, help="Show Scrapy's own log (INFO level).")
 @click.option("--log-file", type=click.Path(dir_okay=False), help="Write Scrapy's log here.")
 def crawl(
@@ -82,6 +90,7 @@ def crawl(
     db_path: str,
     recheck: bool,
     overlap: int,
+    workers: int,
     verbose: bool,
     log_file: str | None,
 ) -> None:
@@ -117,6 +126,8 @@ def crawl(
         "INFO" if verbose else "ERROR",
         "--overlap",
         str(overlap),
+        "--extract-workers",
+        str(workers),
     ]
     if recheck:
         command.append("--recheck")

@@ -279,3 +279,30 @@ def test_mentions_are_stored_per_article(crawled: dict) -> None:
     # A second crawl replaced the rows instead of adding copies.
     keys = [(r["url"], r["position"]) for r in rows]
     assert len(keys) == len(set(keys))
+
+
+def test_several_extraction_workers_store_every_article(tmp_path: Path) -> None:
+    from demo.generated import write_news_site
+    from demo.serve import serve_site
+
+    site = tmp_path / "site"
+    write_news_site(site, 300, per_page=20)  # past the 100 pages read before workers start
+    server = serve_site(site)
+    try:
+        sources = tmp_path / "sources.toml"
+        sources.write_text(
+            '[[source]]\nid = "pup-gen"\nname = "PUP"\nkind = "county-labour-office"\n'
+            f'region = "dolnośląskie"\nhomepage = "{server.base_url}/"\n'
+            f'news = ["{server.base_url}/aktualnosci.html"]\n',
+            encoding="utf-8",
+        )
+        db_path = tmp_path / "archive.db"
+        result = kronika("crawl", "--sources", str(sources), "--db", str(db_path), "--workers", "2")
+    finally:
+        server.stop()
+    assert result.returncode == 0, result.stderr
+    db = sqlite_utils.Database(db_path)
+    assert db["articles"].count == 300
+    assert db.execute("select count(*) from articles_search").fetchone()[0] == 300
+    refused = kronika("crawl", "--sources", str(sources), "--db", str(db_path), "--workers", "-1")
+    assert refused.returncode == 2 and "--workers" in refused.stderr

@@ -28,6 +28,7 @@ class WarcCaptureMiddleware:
         if folder not in _writers:
             _writers[folder] = WarcWriter(folder, max_bytes)
         self.writer = _writers[folder]
+        self.crawler: Crawler | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> WarcCaptureMiddleware:
@@ -35,7 +36,9 @@ class WarcCaptureMiddleware:
         folder = settings.get("KRONIKA_WARC_DIR") or str(
             warc_folder(settings.get("KRONIKA_DB", "archive.db"))
         )
-        return cls(folder, settings.getint("KRONIKA_WARC_MAX_MB", 100) * 1024 * 1024)
+        middleware = cls(folder, settings.getint("KRONIKA_WARC_MAX_MB", 100) * 1024 * 1024)
+        middleware.crawler = crawler
+        return middleware
 
     def process_response(
         self, request: Request, response: Response, spider: Spider | None = None
@@ -47,7 +50,18 @@ class WarcCaptureMiddleware:
             for value in values
         ]
         capture = Capture(response.url, response.status, headers, response.body, utc_now())
-        request.meta["warc"] = self.writer.write(capture)
+        try:
+            request.meta["warc"] = self.writer.write(capture)
+        except OSError as error:
+            from crawler.pipelines import is_storage_full, stop_for_full_storage
+
+            crawler = self.crawler
+            if not is_storage_full(error) or crawler is None or crawler.spider is None:
+                raise
+            self.writer.close()  # the next write starts a new file, past the cut record
+            crawler.spider.record_error(response.url, f"not archived: {error}")
+            stop_for_full_storage(crawler, crawler.spider, error)
+            raise IgnoreRequest(f"not archived: {error}") from error
         return response
 
 

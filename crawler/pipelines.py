@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import errno
 import logging
 import multiprocessing
+import sqlite3
 import time
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
@@ -84,6 +86,26 @@ def _load_extractor() -> None:
     lemma("przygotowanie")
 
 
+def is_storage_full(error: BaseException) -> bool:
+    """Whether an error says the disk (or the user's quota) is full: every next page would
+    fail the same way."""
+    if isinstance(error, sqlite3.OperationalError):
+        return "full" in str(error)  # SQLITE_FULL: "database or disk is full"
+    return isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT)
+
+
+def stop_for_full_storage(crawler: Crawler, spider: Spider, error: BaseException) -> None:
+    """Close a source's crawl when the archive cannot be written: fetching on would only
+    load the site for pages that cannot be kept (the next run fetches them again)."""
+    from scrapy.utils.defer import deferred_from_coro
+
+    if getattr(spider, "storage_full", None) is not None:
+        return  # already closing
+    spider.storage_full = f"storage full, crawl stopped: {error}"[:300]
+    progress.error("%s: %s", spider.source.id, spider.storage_full)
+    spider.closing = deferred_from_coro(crawler.engine.close_spider_async(reason="storage_full"))
+
+
 class ArchivePipeline:
     """Extracts articles and contacts from raw pages and writes them to SQLite."""
 
@@ -111,9 +133,11 @@ class ArchivePipeline:
 
     async def process_item(self, item: Any, spider: Spider | None = None) -> Any:
         spider = spider or self.crawler.spider
-        if len(spider.errors) > self.errors_saved:
-            self._save_new_errors(spider)
+        if getattr(spider, "storage_full", None):
+            return item  # the crawl is closing: this page is fetched again next run
         try:
+            if len(spider.errors) > self.errors_saved:
+                self._save_new_errors(spider)
             if isinstance(item, PageItem):
                 prepared = await self._prepare(item, spider)
                 started = time.thread_time()
@@ -134,6 +158,8 @@ class ArchivePipeline:
             progress.warning("%s: %s: %s", spider.source.id, getattr(item, "url", "?"), reason)
             spider.errors.append((getattr(item, "url", "?"), reason))
             self.crawler.stats.inc_value("kronika/errors")
+            if is_storage_full(error):
+                stop_for_full_storage(self.crawler, spider, error)
         return item
 
     def _save_new_errors(self, spider: Spider) -> None:
@@ -233,7 +259,9 @@ class ArchivePipeline:
         stats = self.crawler.stats
         pages = stats.get_value("response_received_count", 0)
         errors = len(spider.errors)
-        if reason != "finished":
+        if reason == "storage_full":
+            status = "failed"  # the disk is full: nothing more could be stored
+        elif reason != "finished":
             status = "interrupted"  # Ctrl-C or SIGTERM: what was stored stays stored
         elif spider.listing_successes == 0:
             status = "failed"
@@ -246,22 +274,15 @@ class ArchivePipeline:
             url, reason = spider.errors[0]
             more = f" and {errors - 1} more error(s)" if errors > 1 else ""
             summary = redact_secrets(f"{reason} ({url}){more}")
-        self._save_new_errors(spider)
-        finish_run(
-            self.db,
-            spider.run_id,
-            source_id,
-            {
-                "status": status,
-                "pages_fetched": pages,
-                "articles_new": self.counts["new"],
-                "articles_updated": self.counts["updated"],
-                "articles_unchanged": self.counts["unchanged"],
-                "articles_removed": self.counts["removed"],
-                "errors": errors,
-                "error_summary": summary,
-            },
-        )
+        if getattr(spider, "storage_full", None):
+            summary = spider.storage_full
+        try:
+            self._record_run(spider, status, pages, errors, summary)
+        except sqlite3.Error as error:
+            # A full disk may refuse this last write too: the run stays "running" in the
+            # archive, and the reason is on stderr.
+            progress.error("%s: the run's outcome could not be recorded: %s", source_id, error)
+            return
         progress.info(
             "%s: %s — %d pages, %d new, %d updated, %d unchanged, %d not articles, %d errors",
             source_id,
@@ -272,4 +293,25 @@ class ArchivePipeline:
             self.counts["unchanged"],
             self.rejected,
             errors,
+        )
+
+    def _record_run(
+        self, spider: Spider, status: str, pages: int, errors: int, summary: str | None
+    ) -> None:
+        """The run's errors still unsaved, and its row in crawl_runs."""
+        self._save_new_errors(spider)
+        finish_run(
+            self.db,
+            spider.run_id,
+            spider.source.id,
+            {
+                "status": status,
+                "pages_fetched": pages,
+                "articles_new": self.counts["new"],
+                "articles_updated": self.counts["updated"],
+                "articles_unchanged": self.counts["unchanged"],
+                "articles_removed": self.counts["removed"],
+                "errors": errors,
+                "error_summary": summary,
+            },
         )

@@ -302,3 +302,64 @@ def test_a_killed_crawl_command_leaves_no_crawler_running(tmp_path: Path, signum
     # SIGTERM, passed on or sent by Linux at the command's death: the run is closed properly.
     assert connection.execute("select status from crawl_runs").fetchall() == [("interrupted",)]
     assert 50 <= connection.execute("select count(*) from articles").fetchone()[0] < 1500
+
+
+# The crawler, with storage that fills up after 20 pages: the archive's writes (SQLite's
+# SQLITE_FULL) or the WARC capture's (ENOSPC). Patched here, in the test's own process.
+FULL_DISK = """
+import errno, sqlite3, sys
+import crawler.middlewares, crawler.pipelines
+from crawler.run import main
+
+calls = 0
+
+def filling(real, error):
+    def write(*args, **kwargs):
+        global calls
+        calls += 1
+        if calls > 20:
+            raise error
+        return real(*args, **kwargs)
+    return write
+
+if sys.argv[1] == "archive":
+    crawler.pipelines.save_article = filling(
+        crawler.pipelines.save_article, sqlite3.OperationalError("database or disk is full"))
+else:
+    writer = crawler.middlewares.WarcWriter
+    writer.write = filling(writer.write, OSError(errno.ENOSPC, "No space left on device"))
+sys.exit(main(sys.argv[2:]))
+"""
+
+
+@pytest.mark.parametrize("full", ["archive", "warc"])
+def test_a_full_disk_stops_the_crawl_and_says_so(tmp_path: Path, full: str) -> None:
+    from demo.generated import write_news_site
+    from demo.serve import serve_site
+
+    site = tmp_path / "site"
+    write_news_site(site, 1000, per_page=20)
+    path = tmp_path / "archive.db"
+    pages = serve_site(site)
+    try:
+        sources = tmp_path / "sources.toml"
+        sources.write_text(SOURCE.format(base=pages.base_url), encoding="utf-8")
+        run = subprocess.run(
+            [sys.executable, "-c", FULL_DISK, full, "--sources", str(sources),
+             "--db", str(path), "--run-id", "r1", "--extract-workers", "0"],
+            cwd=ROOT, capture_output=True, text=True, timeout=120,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )  # fmt: skip
+    finally:
+        pages.stop()
+    assert run.returncode == 0, run.stderr
+    assert "storage full, crawl stopped" in run.stderr
+    connection = check(path)
+    status, fetched, summary = connection.execute(
+        "select status, pages_fetched, error_summary from crawl_runs"
+    ).fetchone()
+    assert status == "failed"
+    assert summary.startswith("storage full, crawl stopped: ")
+    assert fetched < 300  # stopped, not 1,050 pages of failures
+    stored = connection.execute("select count(*) from articles").fetchone()[0]
+    assert 10 <= stored <= 20

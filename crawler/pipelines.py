@@ -87,11 +87,11 @@ def _load_extractor() -> None:
 
 
 def is_storage_full(error: BaseException) -> bool:
-    """Whether an error says the disk (or the user's quota) is full: every next page would
-    fail the same way."""
+    """Whether an error says the disk, the user's quota or the file system's file size limit
+    is reached: every next page would fail the same way."""
     if isinstance(error, sqlite3.OperationalError):
         return "full" in str(error)  # SQLITE_FULL: "database or disk is full"
-    return isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT)
+    return isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
 
 
 def stop_for_full_storage(crawler: Crawler, spider: Spider, error: BaseException) -> None:

@@ -362,4 +362,5 @@ def test_a_full_disk_stops_the_crawl_and_says_so(tmp_path: Path, full: str) -> N
     assert summary.startswith("storage full, crawl stopped: ")
     assert fetched < 300  # stopped, not 1,050 pages of failures
     stored = connection.execute("select count(*) from articles").fetchone()[0]
-    assert 10 <= stored <= 20
+    assert 0 < stored <= 20  # what was written before the disk filled stays (the WARC count
+    # includes listing pages and robots.txt, so fewer articles there)

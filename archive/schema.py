@@ -226,6 +226,9 @@ TABLES: tuple[Table, ...] = (
             "url": str,
             "reason": str,  # "HTTP 503 after 2 retries", "larger than 20 MB", "timed out"...
             "recorded_at": str,
+            # What the URL was requested as: "article" and "listing" pages are asked again
+            # by the next runs (store.urls_to_retry); "page" (homepage, feed...) is not.
+            "kind": str,
         },
         pk=("run_id", "source_id", "url"),
         indexes=(("source_id", "run_id"),),

@@ -359,21 +359,52 @@ def finish_run(
 
 
 def save_crawl_errors(
-    db: sqlite_utils.Database, run_id: str, source_id: str, errors: list[tuple[str, str]]
+    db: sqlite_utils.Database,
+    run_id: str,
+    source_id: str,
+    errors: Iterable[tuple[str, str, str]],
 ) -> None:
-    """Every URL a run could not archive, with why (`crawl_errors`)."""
+    """Every URL a run could not archive, with why and what it was requested as
+    ("article", "listing" or "page"), in `crawl_errors`."""
     from archive.redact import redact_secrets
 
     now = utc_now()
     rows = [
         # The reason may quote a URL (Scrapy's messages do): no password or token in it.
         {"run_id": run_id, "source_id": source_id, "url": url,
-         "reason": redact_secrets(reason), "recorded_at": now}
-        for url, reason in errors
+         "reason": redact_secrets(reason), "recorded_at": now, "kind": kind}
+        for url, reason, kind in errors
     ]  # fmt: skip
     if rows:
         with db.atomic():
             db["crawl_errors"].upsert_all(rows, pk=("run_id", "source_id", "url"))
+
+
+def urls_to_retry(
+    db: sqlite_utils.Database, source_id: str, max_runs: int = 3, limit: int = 500
+) -> list[tuple[str, str]]:
+    """Article and listing URLs earlier runs failed on and no run has fetched since, as
+    (url, kind), newest failure first. An incremental run stops at the first listing page it
+    knows, so without this a page lost to a bad night deep in a listing stayed lost. A URL
+    that failed in `max_runs` runs is given up (a 404 for good, a page over the size limit).
+    """
+    rows = db.execute(
+        """
+        select e.url, e.kind from crawl_errors e
+        where e.source_id = ? and e.kind in ('article', 'listing')
+          and not exists (select 1 from articles a where a.url = e.url)
+          and not exists (
+            select 1 from fetch_state f
+            where f.url = e.url and f.status in (200, 304) and f.checked_at > e.recorded_at
+          )
+        group by e.url
+        having count(distinct e.run_id) < ?
+        order by max(e.recorded_at) desc
+        limit ?
+        """,
+        [source_id, max_runs, limit],
+    ).fetchall()
+    return [(url, kind) for url, kind in rows]
 
 
 def run_summary(db: sqlite_utils.Database, run_id: str) -> list[dict[str, Any]]:

@@ -59,8 +59,11 @@ class WarcCaptureMiddleware:
             if not is_storage_full(error) or crawler is None or crawler.spider is None:
                 raise
             self.writer.close()  # the next write starts a new file, past the cut record
-            crawler.spider.record_error(response.url, f"not archived: {error}")
-            stop_for_full_storage(crawler, crawler.spider, error)
+            spider = crawler.spider
+            spider.record_error(
+                response.url, f"not archived: {error}", spider.request_kind(request.callback)
+            )
+            stop_for_full_storage(crawler, spider, error)
             raise IgnoreRequest(f"not archived: {error}") from error
         return response
 

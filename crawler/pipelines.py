@@ -156,7 +156,8 @@ class ArchivePipeline:
             reason = f"not stored: {type(error).__name__}: {error}"[:300]
             log.exception("%s: %s", getattr(item, "url", "?"), reason)
             progress.warning("%s: %s: %s", spider.source.id, getattr(item, "url", "?"), reason)
-            spider.errors.append((getattr(item, "url", "?"), reason))
+            kind = "article" if isinstance(item, PageItem | CheckItem) else "page"
+            spider.errors.append((getattr(item, "url", "?"), reason, kind))
             self.crawler.stats.inc_value("kronika/errors")
             if is_storage_full(error):
                 stop_for_full_storage(self.crawler, spider, error)
@@ -271,7 +272,7 @@ class ArchivePipeline:
             status = "ok"
         summary = None
         if spider.errors:
-            url, reason = spider.errors[0]
+            url, reason, _ = spider.errors[0]
             more = f" and {errors - 1} more error(s)" if errors > 1 else ""
             summary = redact_secrets(f"{reason} ({url}){more}")
         if getattr(spider, "storage_full", None):

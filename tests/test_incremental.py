@@ -181,3 +181,45 @@ def test_a_page_that_cannot_be_stored_is_an_error_of_the_run(tmp_path: Path) -> 
     broken = PageItem("http://127.0.0.1:9/a", "pup-gen", None, None, "now", "listing")  # type: ignore[arg-type]
     assert asyncio.run(pipeline.process_item(broken, spider)) is broken
     assert spider.errors and "not stored" in spider.errors[0][1]
+
+
+def test_pages_a_run_failed_on_are_asked_again_by_the_next_runs(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    write_news_site(site, 300, per_page=20)
+    # A bad night: an article deep in the listing and a whole listing page do not answer.
+    article = site / article_path(100).lstrip("/")
+    listing = site / "aktualnosci.html@page=5"  # articles 220..201
+    moved = {path: path.with_name(path.name + ".away") for path in (article, listing)}
+    for path, away in moved.items():
+        path.rename(away)
+    gone = article_path(150)  # and one listed article is gone for good
+    (site / gone.lstrip("/")).unlink()
+    server = serve_site(site)
+    try:
+        sources = tmp_path / "sources.toml"
+        sources.write_text(SOURCE.format(base=server.base_url), encoding="utf-8")
+        db_path = tmp_path / "archive.db"
+        first = crawl(sources, db_path)
+        assert first["status"] == "partial" and first["errors"] == 3
+        db = sqlite_utils.Database(db_path)
+        lost = 1 + 20  # article 100, and the articles only page 5 lists
+        assert db["articles"].count == 300 - lost - 1
+        kinds = {r["kind"] for r in db["crawl_errors"].rows}
+        assert kinds == {"article", "listing"}
+
+        for path, away in moved.items():
+            away.rename(path)  # the site is back
+        # Incremental: page 1 is unchanged, so the walk ends there; the failed pages are
+        # asked again all the same.
+        second = crawl(sources, db_path)
+        assert second["articles_new"] == lost
+        assert db["articles"].count == 300 - 1
+        statuses = [second["status"]] + [crawl(sources, db_path)["status"] for _ in range(2)]
+    finally:
+        server.stop()
+    # The page gone for good failed in runs 1, 2 and 3; run 4 gave it up.
+    assert statuses == ["partial", "partial", "ok"]
+    failed_runs = db.execute(
+        "select count(distinct run_id) from crawl_errors where url like ?", ["%" + gone]
+    ).fetchone()[0]
+    assert failed_runs == 3

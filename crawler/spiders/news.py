@@ -25,6 +25,7 @@ from crawler.links import (
     feed_links,
     find_contact_link,
     find_feeds,
+    page_variant,
     same_origin,
     sitemap_locations,
 )
@@ -67,7 +68,10 @@ class NewsSpider(scrapy.Spider):
         self.allowed_domains = sorted(
             {urlsplit(u).hostname or "" for u in (source.homepage, *source.news)} - {""}
         )
-        self.errors: list[tuple[str, str]] = []
+        # (url, reason, what it was requested as: "article", "listing" or "page")
+        self.errors: list[tuple[str, str, str]] = []
+        # Article and listing URLs earlier runs failed on, asked again in this one.
+        self.retries: list[tuple[str, str]] = []
         self.listing_successes = 0
         self.listing_pages: dict[str, int] = {}
         self.contact_requested = bool(source.contact)
@@ -101,11 +105,17 @@ class NewsSpider(scrapy.Spider):
     def load_archive_state(self, db_path: str) -> None:
         """Known articles, listing validators and whether the last run finished."""
         from archive.schema import open_db
-        from archive.store import known_articles, page_validators, previous_run_complete
+        from archive.store import (
+            known_articles,
+            page_validators,
+            previous_run_complete,
+            urls_to_retry,
+        )
 
         db = open_db(db_path)
         try:
             self.known = known_articles(db, self.source.id)
+            self.retries = urls_to_retry(db, self.source.id)
             self.incremental = previous_run_complete(db, self.source.id, self.run_id)
             for url in self.source.news:
                 self.listing_validators[canonical_url(url)] = page_validators(
@@ -143,7 +153,7 @@ class NewsSpider(scrapy.Spider):
                 # partial, and the next run goes on (the known pages are then skipped).
                 self.page_limit_hit = True
                 reason = f"page limit reached: {self.max_pages} requests per run (max_pages)"
-                self.errors.append((url, reason))
+                self.errors.append((url, reason, self.request_kind(callback)))
                 progress.warning("%s: %s", self.source.id, reason)
             return None
         self.requests_made += 1
@@ -168,6 +178,23 @@ class NewsSpider(scrapy.Spider):
             request = self._request(
                 canonical_url(url), self.parse_listing, validators, listing=url, page=1
             )
+            if request:
+                yield request
+        if self.retries:
+            progress.info(
+                "%s: %d page(s) that earlier runs failed on, asked again",
+                self.source.id,
+                len(self.retries),
+            )
+        for url, kind in self.retries:
+            if kind == "listing":
+                if url in self.requested_listings:
+                    continue
+                self.requested_listings.add(url)
+                root = next((n for n in self.source.news if page_variant(url, n)), url)
+                request = self._request(url, self.parse_listing, listing=root, page=2)
+            else:
+                request = self._request(url, self.parse_article, via="retry")
             if request:
                 yield request
         if self.recheck:
@@ -230,7 +257,7 @@ class NewsSpider(scrapy.Spider):
                 progress.info("%s: %s not modified", self.source.id, response.url)
                 yield FetchStateItem(response.url, self.source.id, "listing", 304, None, None)
             else:
-                self.errors.append((response.url, f"HTTP {response.status}"))
+                self.record_error(response.url, f"HTTP {response.status}", "listing")
             return
         if not is_html(response):
             return
@@ -308,6 +335,7 @@ class NewsSpider(scrapy.Spider):
                         url,
                         f"listing page limit reached: {self.max_listing_pages} pages "
                         "(KRONIKA_MAX_LISTING_PAGES)",
+                        "listing",
                     )
                 break
             request = self._request(
@@ -367,7 +395,7 @@ class NewsSpider(scrapy.Spider):
             # Not a page, or a redirect that left the source's host.
             return
         if looks_binary(response.body):
-            self.record_error(response.url, "binary content served as an HTML page")
+            self.record_error(response.url, "binary content served as an HTML page", "article")
             return
         warc_file, warc_offset = response.meta.get("warc") or (None, None)
         yield PageItem(
@@ -403,11 +431,12 @@ class NewsSpider(scrapy.Spider):
         retries = request.meta.get("retry_times")
         if retries:
             reason += f" (after {retries} retries)"
-        self.record_error(request.url, reason)
+        self.record_error(request.url, reason, self.request_kind(request.callback))
 
-    def record_error(self, url: str, reason: str) -> None:
-        """One URL the run could not archive, and why (crawl_errors, crawl_runs.errors)."""
-        self.errors.append((url, reason))
+    def record_error(self, url: str, reason: str, kind: str = "page") -> None:
+        """One URL the run could not archive, why, and what it was requested as: "article",
+        "listing" or "page" (crawl_errors, crawl_runs.errors)."""
+        self.errors.append((url, reason, kind))
         self.crawler.stats.inc_value("kronika/errors")
         progress.warning("%s: %s: %s", self.source.id, url, reason)
 
@@ -416,7 +445,16 @@ class NewsSpider(scrapy.Spider):
         duplicate filter without an error of its own."""
         if spider is self and request.meta.get("redirect_urls"):
             first = request.meta["redirect_urls"][0]
-            self.record_error(first, f"redirect loop: leads back to {request.url}")
+            self.record_error(
+                first,
+                f"redirect loop: leads back to {request.url}",
+                self.request_kind(request.callback),
+            )
+
+    def request_kind(self, callback: Any) -> str:
+        """What a request's callback fetches: "article", "listing" or "page"."""
+        name = getattr(callback, "__name__", "")
+        return {"parse_article": "article", "parse_listing": "listing"}.get(name, "page")
 
 
 def _header(response: Response, name: bytes) -> str | None:

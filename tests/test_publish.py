@@ -263,3 +263,18 @@ def test_datasette_args(db_path: Path) -> None:
     assert Path(args[args.index("--template-dir") + 1]).is_dir()
     assert "suggest_facets" in args
     assert publish.REPO_DATASETTE_DIR == Path(__file__).resolve().parent.parent / "datasette"
+
+
+def test_every_column_of_every_table_is_described() -> None:
+    from archive.publish import load_metadata
+    from archive.schema import TABLES
+
+    tables = load_metadata("archive")["databases"]["archive"]["tables"]
+    undescribed = {
+        spec.name: [
+            c for c in spec.columns if not (tables.get(spec.name) or {}).get("columns", {}).get(c)
+        ]
+        for spec in TABLES
+    }
+    assert {name: columns for name, columns in undescribed.items() if columns} == {}
+    assert all(tables[spec.name].get("title") for spec in TABLES)

@@ -168,7 +168,7 @@ TABLES: tuple[Table, ...] = (
         columns={
             "url": str,
             "source_id": str,
-            "kind": str,  # listing, article
+            "kind": str,  # listing, article, not-article (fetched, read, not kept)
             "etag": str,  # HTTP validators, sent back as If-None-Match / If-Modified-Since
             "last_modified": str,
             "status": int,  # last HTTP status

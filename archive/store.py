@@ -395,7 +395,7 @@ def urls_to_retry(
           and not exists (select 1 from articles a where a.url = e.url)
           and not exists (
             select 1 from fetch_state f
-            where f.url = e.url and f.status in (200, 304) and f.checked_at > e.recorded_at
+            where f.url = e.url and f.status in (200, 304) and f.checked_at >= e.recorded_at
           )
         group by e.url
         having count(distinct e.run_id) < ?

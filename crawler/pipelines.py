@@ -212,6 +212,8 @@ class ArchivePipeline:
             self.rejected += 1
             self.crawler.stats.inc_value("kronika/pages_rejected")
             log.info("not an article: %s (%s)", item.url, prepared.reason)
+            # Fetched and read: a page an earlier run failed on is not asked again.
+            save_fetch_state(self.db, item.url, item.source_id, "not-article", 200, None, None)
             return
         record = dict(prepared.record)
         record.update(

@@ -223,3 +223,29 @@ def test_pages_a_run_failed_on_are_asked_again_by_the_next_runs(tmp_path: Path) 
         "select count(distinct run_id) from crawl_errors where url like ?", ["%" + gone]
     ).fetchone()[0]
     assert failed_runs == 3
+
+
+def test_a_failed_page_fetched_since_is_not_asked_again(tmp_path: Path) -> None:
+    from archive.schema import open_db
+    from archive.store import save_crawl_errors, save_fetch_state, urls_to_retry
+
+    db = open_db(str(tmp_path / "a.db"))
+    errors = [
+        ("https://ops.example.pl/a", "HTTP 503 (after 2 retries)", "article"),
+        ("https://ops.example.pl/lista?page=9", "timed out", "listing"),
+        ("https://ops.example.pl/", "HTTP 500", "page"),  # the homepage: not asked again
+        ("https://ops.example.pl/b", "HTTP 404", "article"),
+    ]
+    save_crawl_errors(db, "r1", "ops", errors)
+    assert sorted(urls_to_retry(db, "ops")) == [
+        ("https://ops.example.pl/a", "article"),
+        ("https://ops.example.pl/b", "article"),
+        ("https://ops.example.pl/lista?page=9", "listing"),
+    ]
+    # Read since, though not an article (a page "w budowie"): done with.
+    save_fetch_state(db, "https://ops.example.pl/a", "ops", "not-article", 200, None, None)
+    save_crawl_errors(db, "r2", "ops", errors[3:])
+    save_crawl_errors(db, "r3", "ops", errors[3:])
+    # /b failed in three runs: given up.
+    assert urls_to_retry(db, "ops") == [("https://ops.example.pl/lista?page=9", "listing")]
+    assert urls_to_retry(db, "other-source") == []

@@ -79,6 +79,18 @@ def shutdown_extraction_pool() -> None:
         _pool = None
 
 
+def kill_extraction_pool() -> None:
+    """Kill the worker processes at once (one is stuck on a page) and drop the pool; the
+    next page starts a new one."""
+    global _pool
+    if _pool is not None:
+        # The executor has no way to stop one running task: its processes are ended.
+        for process in list(getattr(_pool, "_processes", {}).values()):
+            process.kill()
+        _pool.shutdown(wait=False, cancel_futures=True)
+        _pool = None
+
+
 def _load_extractor() -> None:
     """Load the dictionaries in a new worker before its first page, not during it."""
     from archive.search import lemma
@@ -117,6 +129,7 @@ class ArchivePipeline:
         self.footer_contact = Contact()
         self.page_contact = Contact()
         self.workers = crawler.settings.getint("KRONIKA_EXTRACT_WORKERS", 1)
+        self.extract_timeout = crawler.settings.getfloat("KRONIKA_EXTRACT_TIMEOUT", 60.0)
         self.errors_saved = 0  # how many of the spider's errors are in crawl_errors already
 
     @classmethod
@@ -192,20 +205,36 @@ class ArchivePipeline:
         }
         # Starting a worker costs about two seconds (a new interpreter, the dictionaries): a
         # small crawl is over sooner without one, so the first pages are read here.
-        pool = extraction_pool(self.workers) if STAGE_CPU["pages"] >= WORKER_AFTER_PAGES else None
-        if pool is None:
-            prepared = prepare_page(item.body, item.url, **arguments)
+        if self.workers > 0 and STAGE_CPU["pages"] >= WORKER_AFTER_PAGES:
+            prepared = await self._prepare_in_worker(item, arguments)
         else:
-            try:
-                future = pool.submit(prepare_page, item.body, item.url, **arguments)
-                prepared = await asyncio.wrap_future(future)
-            except BrokenProcessPool:
-                # A worker died (killed, out of memory): a new pool serves the next pages.
-                shutdown_extraction_pool()
-                raise RuntimeError("the extraction worker died on this page") from None
+            prepared = prepare_page(item.body, item.url, **arguments)
         STAGE_CPU["extract"] += prepared.cpu_seconds
         STAGE_CPU["pages"] += 1
         return prepared
+
+    async def _prepare_in_worker(self, item: PageItem, arguments: dict[str, Any]) -> PreparedPage:
+        """One page through the worker pool, within KRONIKA_EXTRACT_TIMEOUT: a page that
+        sends the extractor into a loop must not hang an unattended crawl (the scheduled
+        runs after it would find the lock held and skip, night after night)."""
+        for attempt in (1, 2):
+            pool = extraction_pool(self.workers)
+            assert pool is not None
+            future = pool.submit(prepare_page, item.body, item.url, **arguments)
+            try:
+                return await asyncio.wait_for(asyncio.wrap_future(future), self.extract_timeout)
+            except TimeoutError:
+                kill_extraction_pool()  # the pages in the other workers go to a new pool
+                raise RuntimeError(
+                    f"extraction took longer than {self.extract_timeout:g} s"
+                ) from None
+            except BrokenProcessPool:
+                # A worker died (killed, out of memory, or stopped for another page's time
+                # limit): a new pool takes this page once more.
+                shutdown_extraction_pool()
+                if attempt == 2:
+                    raise RuntimeError("the extraction worker died on this page") from None
+        raise AssertionError("unreachable")
 
     def _store_page(self, item: PageItem, prepared: PreparedPage) -> None:
         if not prepared.is_article:

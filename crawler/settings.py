@@ -61,5 +61,8 @@ KRONIKA_WARC_MAX_MB = 100  # a WARC file is closed and a new one started past th
 # Worker processes that extract pages while the crawler fetches (0: extract in the crawler's
 # own process). One keeps both cores of a 2-core machine busy (bench/crawl.py).
 KRONIKA_EXTRACT_WORKERS = 1
+# Seconds a worker may spend on one page before it is stopped and the page recorded as an
+# error (a page that sends the extractor into a loop must not hang the crawl).
+KRONIKA_EXTRACT_TIMEOUT = 60.0
 KRONIKA_RETRY_BACKOFF = 2.0  # seconds before the first retry, doubled for each next one
 KRONIKA_RETRY_MAX_WAIT = 60.0  # longest wait before a retry, whatever Retry-After asks

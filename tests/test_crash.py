@@ -364,3 +364,64 @@ def test_a_full_disk_stops_the_crawl_and_says_so(tmp_path: Path, full: str) -> N
     stored = connection.execute("select count(*) from articles").fetchone()[0]
     assert 0 < stored <= 20  # what was written before the disk filled stays (the WARC count
     # includes listing pages and robots.txt, so fewer articles there)
+
+
+# The crawler with an extractor that never finishes one page, a 2-second limit per page, and
+# the extraction workers from the first page on.
+STUCK = """
+import sys
+import crawler.pipelines, crawler.settings
+from crawler.run import main
+from tests.faults.stuck_extraction import prepare_page
+
+crawler.pipelines.prepare_page = prepare_page
+crawler.pipelines.WORKER_AFTER_PAGES = 0
+crawler.settings.KRONIKA_EXTRACT_TIMEOUT = 2.0
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_a_page_that_sends_extraction_into_a_loop_does_not_hang_the_crawl(
+    tmp_path: Path,
+) -> None:
+    from demo.generated import article_path, write_news_site
+    from demo.serve import serve_site
+
+    site = tmp_path / "site"
+    write_news_site(site, 60, per_page=20)
+    path = tmp_path / "archive.db"
+    pages = serve_site(site)
+    try:
+        sources = tmp_path / "sources.toml"
+        sources.write_text(SOURCE.format(base=pages.base_url), encoding="utf-8")
+        command = [sys.executable, "-c", STUCK, "--sources", str(sources), "--db", str(path)]
+        started = time.monotonic()
+        first = subprocess.run(
+            [*command, "--run-id", "r1", "--extract-workers", "2"],
+            cwd=ROOT, capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+        elapsed = time.monotonic() - started
+        connection = check(path)
+        stored_first = connection.execute("select count(*) from articles").fetchone()[0]
+        # The next run asks the stuck page again (an earlier run failed on it): it fails
+        # within the limit again, and nothing else changes.
+        second = subprocess.run(
+            [*command, "--run-id", "r2", "--extract-workers", "2"],
+            cwd=ROOT, capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+    finally:
+        pages.stop()
+    assert first.returncode == 0 and second.returncode == 0, first.stderr + second.stderr
+    print(f"stuck page: run 1 took {elapsed:.1f} s and stored {stored_first} of 59")
+    assert elapsed < 60, f"the crawl took {elapsed:.0f} s"
+    connection = check(path)
+    errors = connection.execute("select url, reason, kind from crawl_errors").fetchall()
+    stuck_url = pages.base_url + article_path(25)
+    assert (stuck_url, "not stored: RuntimeError: extraction took longer than 2 s", "article") in [
+        tuple(e) for e in errors
+    ]
+    # Every other page is stored, those the killed pool was reading included (taken again).
+    assert stored_first == 59
+    assert connection.execute("select count(*) from articles").fetchone()[0] == 59
+    status = connection.execute("select status from crawl_runs order by run_id").fetchall()
+    assert status == [("partial",), ("partial",)]

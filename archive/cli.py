@@ -237,19 +237,22 @@ def text_table(lines: list[tuple[str, ...]]) -> str:
 @click.option("--runs", default=1, show_default=True, type=click.IntRange(1, 1000),
               help="How many recent runs to show per source.")  # fmt: skip
 def status(db_path: str, runs: int) -> None:
-    """Show each source's recent crawl runs: when, how long, pages, articles, errors."""
-    from archive.store import recent_runs
+    """Show each source's recent crawl runs: when, how long, pages, articles, errors, and
+    how many failed pages the next run will ask again."""
+    from archive.store import recent_runs, retry_counts
 
     if not Path(db_path).exists():
         fail(f"no archive at {db_path}")
     import sqlite_utils
 
-    rows = recent_runs(sqlite_utils.Database(db_path), runs)
+    db = sqlite_utils.Database(db_path)
+    rows = recent_runs(db, runs)
     if not rows:
         click.echo("no crawl has run yet", err=True)
         return
+    retries = retry_counts(db)
     lines = [("source", "started", "took", "status", "pages", "new", "updated", "unchanged",
-              "removed", "errors")]  # fmt: skip
+              "removed", "errors", "to retry")]  # fmt: skip
     for row in rows:
         lines.append(
             (
@@ -258,9 +261,16 @@ def status(db_path: str, runs: int) -> None:
                 row["took"],
                 row["status"] or "",
                 *run_counts(row),
+                str(retries.get(row["source_id"], 0)),
             )
         )
     click.echo(text_table(lines))
+    if any(retries.values()):
+        click.echo(
+            "to retry: pages the runs failed on, asked again by the next run "
+            "(kronika serve: table crawl_errors)",
+            err=True,
+        )
 
 
 @main.command()

@@ -407,6 +407,15 @@ def urls_to_retry(
     return [(url, kind) for url, kind in rows]
 
 
+def retry_counts(db: sqlite_utils.Database) -> dict[str, int]:
+    """How many failed pages each source's next run will ask again (see urls_to_retry)."""
+    table = db["crawl_errors"]
+    if not table.exists() or "kind" not in table.columns_dict:
+        return {}  # no crawl yet, or an archive older than crawl_errors.kind
+    sources = [r[0] for r in db.execute("select distinct source_id from crawl_errors")]
+    return {source: len(urls_to_retry(db, source)) for source in sources}
+
+
 def run_summary(db: sqlite_utils.Database, run_id: str) -> list[dict[str, Any]]:
     """Rows of `crawl_runs` for one run, in source order."""
     return list(db["crawl_runs"].rows_where("run_id = ?", [run_id], order_by="source_id"))

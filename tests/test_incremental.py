@@ -206,6 +206,9 @@ def test_pages_a_run_failed_on_are_asked_again_by_the_next_runs(tmp_path: Path) 
         assert db["articles"].count == 300 - lost - 1
         kinds = {r["kind"] for r in db["crawl_errors"].rows}
         assert kinds == {"article", "listing"}
+        status = kronika("status", "--db", str(db_path))
+        assert status.stdout.splitlines()[0].endswith("to retry")
+        assert status.stdout.splitlines()[1].split()[-1] == "3"
 
         for path, away in moved.items():
             away.rename(path)  # the site is back

@@ -10,12 +10,14 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 import sqlite_utils
 
 from archive.schema import open_db
+from demo.serve import SiteServer
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -186,14 +188,31 @@ def end_session(process: subprocess.Popen) -> None:
     process.wait()
 
 
-def test_datasette_keeps_answering_while_a_crawl_writes(tmp_path: Path) -> None:
+@pytest.fixture
+def news_site(tmp_path: Path) -> Iterator[Callable[[int], SiteServer]]:
+    """Serves a generated news site of N articles (demo/generated.py) on 127.0.0.1, in
+    tmp_path/site, until the test ends."""
+    from demo.generated import write_news_site
+    from demo.serve import serve_site
+
+    servers: list[SiteServer] = []
+
+    def serve(articles: int) -> SiteServer:
+        write_news_site(tmp_path / "site", articles, per_page=20)
+        servers.append(serve_site(tmp_path / "site"))
+        return servers[-1]
+
+    yield serve
+    for server in servers:
+        server.stop()
+
+
+def test_datasette_keeps_answering_while_a_crawl_writes(tmp_path: Path, news_site) -> None:
     import urllib.request
 
-    from demo.generated import write_news_site
-    from demo.serve import free_port, serve_site
+    from demo.serve import free_port
 
-    site = tmp_path / "site"
-    write_news_site(site, 2000, per_page=20)
+    pages = news_site(2000)
     path = tmp_path / "archive.db"
     open_db(str(path)).close()
     port = free_port()
@@ -202,7 +221,6 @@ def test_datasette_keeps_answering_while_a_crawl_writes(tmp_path: Path) -> None:
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}/archive"
-    pages = serve_site(site)
     crawl = None
     try:
         for _ in range(100):
@@ -234,29 +252,22 @@ def test_datasette_keeps_answering_while_a_crawl_writes(tmp_path: Path) -> None:
     finally:
         if crawl is not None:
             end_session(crawl)
-        pages.stop()
         server.terminate()
         server.wait(timeout=20)
     check(path).close()
 
 
-def test_a_killed_crawl_keeps_the_errors_it_met(tmp_path: Path) -> None:
-    from demo.generated import article_path, write_news_site
-    from demo.serve import serve_site
+def test_a_killed_crawl_keeps_the_errors_it_met(tmp_path: Path, news_site) -> None:
+    from demo.generated import article_path
 
-    site = tmp_path / "site"
-    write_news_site(site, 1500, per_page=20)
-    (site / article_path(1500).lstrip("/")).unlink()  # the newest, listed first: a 404
+    pages = news_site(1500)
+    (tmp_path / "site" / article_path(1500).lstrip("/")).unlink()  # listed first: a 404
     path = tmp_path / "archive.db"
-    pages = serve_site(site)
+    crawl = start_crawl(tmp_path, pages.base_url, path)
     try:
-        crawl = start_crawl(tmp_path, pages.base_url, path)
-        try:
-            wait_for_articles(path, 100, crawl)
-        finally:
-            end_session(crawl)  # the command and its crawler, mid-write
+        wait_for_articles(path, 100, crawl)
     finally:
-        pages.stop()
+        end_session(crawl)  # the command and its crawler, mid-write
     connection = check(path)
     assert connection.execute("select status from crawl_runs").fetchall() == [("running",)]
     errors = connection.execute("select url, reason from crawl_errors").fetchall()
@@ -273,31 +284,25 @@ def running(pid: int) -> bool:
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
-def test_a_killed_crawl_command_leaves_no_crawler_running(tmp_path: Path, signum: int) -> None:
-    from demo.generated import write_news_site
-    from demo.serve import serve_site
-
-    site = tmp_path / "site"
-    write_news_site(site, 1500, per_page=20)
+def test_a_killed_crawl_command_leaves_no_crawler_running(
+    tmp_path: Path, signum: int, news_site
+) -> None:
+    pages = news_site(1500)
     path = tmp_path / "archive.db"
-    pages = serve_site(site)
+    cli = start_crawl(tmp_path, pages.base_url, path)
     try:
-        cli = start_crawl(tmp_path, pages.base_url, path)
-        try:
-            wait_for_articles(path, 50, cli)
-            children = Path(f"/proc/{cli.pid}/task/{cli.pid}/children").read_text().split()
-            assert len(children) == 1, "the crawler process was not found"
-            crawler = int(children[0])
-            cli.send_signal(signum)  # the command only, not its process group
-            cli.wait(timeout=30)
-            deadline = time.monotonic() + 30
-            while running(crawler) and time.monotonic() < deadline:
-                time.sleep(0.1)
-            assert not running(crawler), "the crawler kept running after its command was killed"
-        finally:
-            end_session(cli)
+        wait_for_articles(path, 50, cli)
+        children = Path(f"/proc/{cli.pid}/task/{cli.pid}/children").read_text().split()
+        assert len(children) == 1, "the crawler process was not found"
+        crawler = int(children[0])
+        cli.send_signal(signum)  # the command only, not its process group
+        cli.wait(timeout=30)
+        deadline = time.monotonic() + 30
+        while running(crawler) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not running(crawler), "the crawler kept running after its command was killed"
     finally:
-        pages.stop()
+        end_session(cli)
     connection = check(path)
     # SIGTERM, passed on or sent by Linux at the command's death: the run is closed properly.
     assert connection.execute("select status from crawl_runs").fetchall() == [("interrupted",)]
@@ -333,25 +338,17 @@ sys.exit(main(sys.argv[2:]))
 
 
 @pytest.mark.parametrize("full", ["archive", "warc"])
-def test_a_full_disk_stops_the_crawl_and_says_so(tmp_path: Path, full: str) -> None:
-    from demo.generated import write_news_site
-    from demo.serve import serve_site
-
-    site = tmp_path / "site"
-    write_news_site(site, 1000, per_page=20)
+def test_a_full_disk_stops_the_crawl_and_says_so(tmp_path: Path, full: str, news_site) -> None:
+    pages = news_site(1000)
     path = tmp_path / "archive.db"
-    pages = serve_site(site)
-    try:
-        sources = tmp_path / "sources.toml"
-        sources.write_text(SOURCE.format(base=pages.base_url), encoding="utf-8")
-        run = subprocess.run(
-            [sys.executable, "-c", FULL_DISK, full, "--sources", str(sources),
-             "--db", str(path), "--run-id", "r1", "--extract-workers", "0"],
-            cwd=ROOT, capture_output=True, text=True, timeout=120,
-            env={**os.environ, "PYTHONPATH": str(ROOT)},
-        )  # fmt: skip
-    finally:
-        pages.stop()
+    sources = tmp_path / "sources.toml"
+    sources.write_text(SOURCE.format(base=pages.base_url), encoding="utf-8")
+    run = subprocess.run(
+        [sys.executable, "-c", FULL_DISK, full, "--sources", str(sources),
+         "--db", str(path), "--run-id", "r1", "--extract-workers", "0"],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )  # fmt: skip
     assert run.returncode == 0, run.stderr
     assert "storage full, crawl stopped" in run.stderr
     connection = check(path)
@@ -382,35 +379,29 @@ sys.exit(main(sys.argv[1:]))
 
 
 def test_a_page_that_sends_extraction_into_a_loop_does_not_hang_the_crawl(
-    tmp_path: Path,
+    tmp_path: Path, news_site
 ) -> None:
-    from demo.generated import article_path, write_news_site
-    from demo.serve import serve_site
+    from demo.generated import article_path
 
-    site = tmp_path / "site"
-    write_news_site(site, 60, per_page=20)
+    pages = news_site(60)
     path = tmp_path / "archive.db"
-    pages = serve_site(site)
-    try:
-        sources = tmp_path / "sources.toml"
-        sources.write_text(SOURCE.format(base=pages.base_url), encoding="utf-8")
-        command = [sys.executable, "-c", STUCK, "--sources", str(sources), "--db", str(path)]
-        started = time.monotonic()
-        first = subprocess.run(
-            [*command, "--run-id", "r1", "--extract-workers", "2"],
-            cwd=ROOT, capture_output=True, text=True, timeout=120,
-        )  # fmt: skip
-        elapsed = time.monotonic() - started
-        connection = check(path)
-        stored_first = connection.execute("select count(*) from articles").fetchone()[0]
-        # The next run asks the stuck page again (an earlier run failed on it): it fails
-        # within the limit again, and nothing else changes.
-        second = subprocess.run(
-            [*command, "--run-id", "r2", "--extract-workers", "2"],
-            cwd=ROOT, capture_output=True, text=True, timeout=120,
-        )  # fmt: skip
-    finally:
-        pages.stop()
+    sources = tmp_path / "sources.toml"
+    sources.write_text(SOURCE.format(base=pages.base_url), encoding="utf-8")
+    command = [sys.executable, "-c", STUCK, "--sources", str(sources), "--db", str(path)]
+    started = time.monotonic()
+    first = subprocess.run(
+        [*command, "--run-id", "r1", "--extract-workers", "2"],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    elapsed = time.monotonic() - started
+    connection = check(path)
+    stored_first = connection.execute("select count(*) from articles").fetchone()[0]
+    # The next run asks the stuck page again (an earlier run failed on it): it fails
+    # within the limit again, and nothing else changes.
+    second = subprocess.run(
+        [*command, "--run-id", "r2", "--extract-workers", "2"],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
     assert first.returncode == 0 and second.returncode == 0, first.stderr + second.stderr
     print(f"stuck page: run 1 took {elapsed:.1f} s and stored {stored_first} of 59")
     assert elapsed < 60, f"the crawl took {elapsed:.0f} s"

@@ -115,6 +115,7 @@ def stop_for_full_storage(crawler: Crawler, spider: Spider, error: BaseException
         return  # already closing
     spider.storage_full = f"storage full, crawl stopped: {error}"[:300]
     progress.error("%s: %s", spider.source.id, spider.storage_full)
+    # Kept on the spider: a Deferred nobody holds may be collected before it runs.
     spider.closing = deferred_from_coro(crawler.engine.close_spider_async(reason="storage_full"))
 
 

@@ -72,6 +72,8 @@ class NewsSpider(scrapy.Spider):
         self.errors: list[tuple[str, str, str]] = []
         # Article and listing URLs earlier runs failed on, asked again in this one.
         self.retries: list[tuple[str, str]] = []
+        # Why the crawl stopped early because the archive could not be written (a full disk).
+        self.storage_full: str | None = None
         self.listing_successes = 0
         self.listing_pages: dict[str, int] = {}
         self.contact_requested = bool(source.contact)

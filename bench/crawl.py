@@ -167,7 +167,7 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=5000)
     parser.add_argument("--extract-workers", type=int, default=1)
     parser.add_argument(
-        "--repeat", type=int, default=3, help="runs of (a) then (b); the median ratio is the figure"
+        "--repeat", type=int, default=5, help="runs of (a) then (b); the median ratio is the figure"
     )
     args = parser.parse_args()
     ratios: list[float] = []

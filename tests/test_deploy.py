@@ -26,6 +26,8 @@ def test_every_scheduled_run_is_locked_and_uses_the_cli() -> None:
         assert "flock" in command and ".crawl.lock" in command
         assert "kronika crawl" in command and "--log-file" in command
     assert sum("--recheck" in c for c in commands) == 2
+    # A hung run must not hold the lock for good: every run has a time limit.
+    assert all("TimeoutStartSec=" in c or "timeout --kill-after" in c for c in commands)
     timers = [
         (DEPLOY / f"kronika-{n}.timer").read_text(encoding="utf-8") for n in ("crawl", "recheck")
     ]

@@ -24,14 +24,13 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from demo.generated import write_news_site  # noqa: E402
-from demo.serve import free_port  # noqa: E402
+from demo.serve import free_port, wait_until_answering  # noqa: E402
 
 SOURCE = """[[source]]
 id = "bench-crawl"
@@ -184,12 +183,7 @@ def main() -> None:
         )  # fmt: skip
         base = f"http://127.0.0.1:{port}"
         try:
-            for _ in range(100):
-                try:
-                    urllib.request.urlopen(base + "/aktualnosci.html", timeout=1)
-                    break
-                except OSError:
-                    time.sleep(0.1)
+            wait_until_answering(base + "/aktualnosci.html", server)
             spider = Path(tmp) / "bare_spider.py"  # a file: Scrapy reads its callbacks' source
             spider.write_text(BARE_SPIDER, encoding="utf-8")
             print(f"site: {args.articles:,} articles, {args.articles // 20} listing pages, "

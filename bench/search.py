@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 from archive.schema import open_db  # noqa: E402
 from archive.search import rebuild_search_index  # noqa: E402
 from archive.store import content_sha256, save_sources  # noqa: E402
-from demo.serve import free_port  # noqa: E402
+from demo.serve import free_port, wait_until_answering  # noqa: E402
 
 REGIONS = [
     "dolnośląskie", "kujawsko-pomorskie", "lubelskie", "lubuskie", "łódzkie", "małopolskie",
@@ -221,12 +221,8 @@ def main() -> None:
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}/{args.db.stem}"
     try:
-        for _ in range(600):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/-/versions.json", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.5)
+        # A big archive's schema check and WAL fold come before the server listens.
+        wait_until_answering(f"http://127.0.0.1:{port}/-/versions.json", server, seconds=300)
         kinds = {
             "relevance, HTML page": "/articles?{}",
             "relevance, JSON": "/articles.json?{}",

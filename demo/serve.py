@@ -35,9 +35,12 @@ import argparse
 import hashlib
 import json
 import socket
+import subprocess
 import sys
 import threading
 import time
+import urllib.error
+import urllib.request
 from email.utils import formatdate, parsedate_to_datetime
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -369,6 +372,26 @@ def serve_site(
     if not root.is_dir():
         raise NotADirectoryError(root)
     return SiteServer(root, host=host, port=port, verbose=verbose).start()
+
+
+def wait_until_answering(
+    url: str, process: subprocess.Popen | None = None, seconds: float = 20.0
+) -> None:
+    """Wait until a server (started as `process`) answers `url`, whatever the status; raise
+    if the process exits first or no answer comes within `seconds`."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=1).close()
+            return
+        except urllib.error.HTTPError:
+            return  # it answers, if not with 200
+        except OSError:
+            if process is not None and process.poll() is not None:
+                raise RuntimeError(f"the server exited with status {process.returncode}") from None
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"no answer from {url} within {seconds:g} s") from None
+            time.sleep(0.1)
 
 
 def free_port(host: str = "127.0.0.1") -> int:

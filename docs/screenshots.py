@@ -11,14 +11,12 @@ from __future__ import annotations
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from demo.serve import free_port  # noqa: E402
+from demo.serve import free_port, wait_until_answering  # noqa: E402
 from tests.test_browser import chromium_path  # noqa: E402
 
 SEARCH = "pomocy spolecznej"  # inflected, typed without diacritics
@@ -41,12 +39,7 @@ def main() -> None:
         )  # fmt: skip
         base = f"http://127.0.0.1:{port}"
         try:
-            for _ in range(100):
-                try:
-                    urllib.request.urlopen(base + "/-/versions.json", timeout=1)
-                    break
-                except OSError:
-                    time.sleep(0.2)
+            wait_until_answering(base + "/-/versions.json", server)
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=executable, headless=True)
                 page = browser.new_page(viewport={"width": 1280, "height": 900})

@@ -13,15 +13,13 @@ import os
 import shutil
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from archive.schema import open_db
 from archive.store import save_article, save_sources
-from demo.serve import free_port
+from demo.serve import free_port, wait_until_answering
 
 CHROMIUM_CANDIDATES = (
     "/usr/lib/chromium/chromium",  # Debian's binary (/usr/bin/chromium is a shell wrapper)
@@ -75,14 +73,10 @@ def served(tmp_path: Path):
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/-/versions.json", timeout=1)
-                break
-            except OSError:
-                if server.poll() is not None:
-                    pytest.fail(f"kronika serve exited: {server.stderr.read().decode()}")
-                time.sleep(0.2)
+        try:
+            wait_until_answering(base + "/-/versions.json", server)
+        except RuntimeError:
+            pytest.fail(f"kronika serve exited: {server.stderr.read().decode()}")
         yield base
     finally:
         server.terminate()

@@ -210,7 +210,7 @@ def news_site(tmp_path: Path) -> Iterator[Callable[[int], SiteServer]]:
 def test_datasette_keeps_answering_while_a_crawl_writes(tmp_path: Path, news_site) -> None:
     import urllib.request
 
-    from demo.serve import free_port
+    from demo.serve import free_port, wait_until_answering
 
     pages = news_site(2000)
     path = tmp_path / "archive.db"
@@ -223,12 +223,7 @@ def test_datasette_keeps_answering_while_a_crawl_writes(tmp_path: Path, news_sit
     base = f"http://127.0.0.1:{port}/archive"
     crawl = None
     try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + ".json", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.2)
+        wait_until_answering(base + ".json", server)
         crawl = start_crawl(tmp_path, pages.base_url, path)
         before = wait_for_articles(path, 50, crawl)
         latencies, counts = [], []

@@ -102,7 +102,7 @@ def crawl(
     status is 1 if any source failed entirely; what other sources saved stays saved.
     """
     from archive.schema import open_db
-    from archive.store import run_summary, save_sources
+    from archive.store import retry_counts, run_summary, save_sources
 
     sources = read_registry(sources_path, source_ids)
     try:
@@ -146,7 +146,7 @@ def crawl(
 
     rows = {row["source_id"]: row for row in run_summary(db, run_id)}
     click.echo("", err=True)
-    click.echo(summary_table(sources, rows))
+    click.echo(summary_table(sources, rows, retry_counts(db)))
     failed = [
         s.id for s in sources if rows.get(s.id, {}).get("status") in (None, "failed", "running")
     ]
@@ -189,9 +189,13 @@ def project_root() -> str:
     return str(Path(__file__).resolve().parent.parent)
 
 
-def summary_table(sources: list[Source], rows: dict[str, dict[str, Any]]) -> str:
-    """A plain-text table of one run's outcome per source."""
-    header = ("source", "status", "pages", "new", "updated", "unchanged", "removed", "errors")
+def summary_table(
+    sources: list[Source], rows: dict[str, dict[str, Any]], retries: dict[str, int]
+) -> str:
+    """A plain-text table of one run's outcome per source, with how many failed pages the
+    next run will ask again."""
+    header = ("source", "status", "pages", "new", "updated", "unchanged", "removed", "errors",
+              "to retry")  # fmt: skip
     lines = [header]
     for source in sources:
         row = rows.get(source.id) or {}
@@ -200,6 +204,7 @@ def summary_table(sources: list[Source], rows: dict[str, dict[str, Any]]) -> str
                 source.id,
                 str(row.get("status") or "not run"),
                 *run_counts(row),
+                str(retries.get(source.id, 0)),
             )
         )
     return text_table(lines)

@@ -44,6 +44,8 @@ def test_crawl_succeeds_and_reports(crawled: dict) -> None:
     for name in crawled["sites"]:
         assert name in first.stdout  # summary table
         assert name in first.stderr  # progress lines
+    header = first.stdout.splitlines()[0].split()
+    assert header[:2] == ["source", "status"] and header[-2:] == ["to", "retry"]
 
 
 SITES = [

@@ -54,8 +54,6 @@ def shared_db(path: str) -> sqlite_utils.Database:
 STAGE_CPU: Counter[str] = Counter()
 
 _pool: ProcessPoolExecutor | None = None
-# Pages extracted in the crawler's own process before the worker processes start.
-WORKER_AFTER_PAGES = 100
 
 
 def extraction_pool(workers: int) -> ProcessPoolExecutor | None:
@@ -131,6 +129,7 @@ class ArchivePipeline:
         self.page_contact = Contact()
         self.workers = crawler.settings.getint("KRONIKA_EXTRACT_WORKERS", 1)
         self.extract_timeout = crawler.settings.getfloat("KRONIKA_EXTRACT_TIMEOUT", 60.0)
+        self.worker_after_pages = crawler.settings.getint("KRONIKA_WORKER_AFTER_PAGES", 0)
         self.errors_saved = 0  # how many of the spider's errors are in crawl_errors already
 
     @classmethod
@@ -204,9 +203,9 @@ class ArchivePipeline:
             "listing_date": item.listing_date,
             "via": item.via,
         }
-        # Starting a worker costs about two seconds (a new interpreter, the dictionaries): a
-        # small crawl is over sooner without one, so the first pages are read here.
-        if self.workers > 0 and STAGE_CPU["pages"] >= WORKER_AFTER_PAGES:
+        # KRONIKA_WORKER_AFTER_PAGES: pages read in this process before a worker starts (the
+        # first of them have no time limit).
+        if self.workers > 0 and STAGE_CPU["pages"] >= self.worker_after_pages:
             prepared = await self._prepare_in_worker(item, arguments)
         else:
             prepared = prepare_page(item.body, item.url, **arguments)

@@ -51,6 +51,7 @@ def source_settings(base: Settings, source: Source) -> Settings:
         # Two requests in flight cap Scrapy near 15 pages/s here whatever the server (measured
         # on loopback: 200 pages take 12-15 s at 2, 2 s at 8); politeness is for real hosts.
         settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", 8, priority="spider")
+        settings.set("KRONIKA_WORKER_AFTER_PAGES", 100, priority="spider")
     return settings
 
 

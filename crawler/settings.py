@@ -64,5 +64,10 @@ KRONIKA_EXTRACT_WORKERS = 1
 # Seconds a worker may spend on one page before it is stopped and the page recorded as an
 # error (a page that sends the extractor into a loop must not hang the crawl).
 KRONIKA_EXTRACT_TIMEOUT = 60.0
+# Pages read in the crawler's own process before the workers start. On real sites workers
+# start at once, so every page has the time limit above; a crawl of this machine's own test
+# and demo sites reads its first 100 pages here, as starting a worker costs about two
+# seconds (a new interpreter, the dictionaries) and such crawls are over in a few.
+KRONIKA_WORKER_AFTER_PAGES = 0
 KRONIKA_RETRY_BACKOFF = 2.0  # seconds before the first retry, doubled for each next one
 KRONIKA_RETRY_MAX_WAIT = 60.0  # longest wait before a retry, whatever Retry-After asks

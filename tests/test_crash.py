@@ -362,13 +362,20 @@ def test_a_full_disk_stops_the_crawl_and_says_so(tmp_path: Path, full: str, news
 # the extraction workers from the first page on.
 STUCK = """
 import sys
-import crawler.pipelines, crawler.settings
+import crawler.pipelines, crawler.run, crawler.settings
 from crawler.run import main
 from tests.faults.stuck_extraction import prepare_page
 
 crawler.pipelines.prepare_page = prepare_page
-crawler.pipelines.WORKER_AFTER_PAGES = 0
 crawler.settings.KRONIKA_EXTRACT_TIMEOUT = 2.0
+loopback_settings = crawler.run.source_settings
+
+def workers_at_once(base, source):  # a loopback site, yet no pages read before the workers
+    settings = loopback_settings(base, source)
+    settings.set("KRONIKA_WORKER_AFTER_PAGES", 0, priority="cmdline")
+    return settings
+
+crawler.run.source_settings = workers_at_once
 sys.exit(main(sys.argv[1:]))
 """
 

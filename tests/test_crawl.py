@@ -308,3 +308,29 @@ def test_several_extraction_workers_store_every_article(tmp_path: Path) -> None:
     assert db.execute("select count(*) from articles_search").fetchone()[0] == 300
     refused = kronika("crawl", "--sources", str(sources), "--db", str(db_path), "--workers", "-1")
     assert refused.returncode == 2 and "--workers" in refused.stderr
+
+
+def test_real_sites_get_polite_settings_and_workers_from_the_first_page() -> None:
+    from scrapy.settings import Settings
+
+    from archive.registry import Source
+    from crawler.run import source_settings
+
+    base = Settings()
+    base.setmodule("crawler.settings", priority="project")
+    real = Source(
+        id="ops", name="OPS", kind="ops", region="śląskie", homepage="https://ops.example.pl/",
+        news=["https://ops.example.pl/aktualnosci"], delay=3.0,
+    )  # fmt: skip
+    settings = source_settings(base, real)
+    assert settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN") == 2
+    assert settings.getbool("AUTOTHROTTLE_ENABLED") and settings.getfloat("DOWNLOAD_DELAY") == 3.0
+    # Every page of a real crawl is read by a worker, under the time limit.
+    assert settings.getint("KRONIKA_WORKER_AFTER_PAGES") == 0
+    here = Source(
+        id="demo", name="Demo", kind="ops", region="śląskie", homepage="http://127.0.0.1:8101/",
+        news=["http://127.0.0.1:8101/aktualnosci"],
+    )  # fmt: skip
+    loopback = source_settings(base, here)
+    assert loopback.getint("CONCURRENT_REQUESTS_PER_DOMAIN") == 8
+    assert loopback.getint("KRONIKA_WORKER_AFTER_PAGES") == 100

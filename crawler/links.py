@@ -6,7 +6,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
+from functools import cache, lru_cache
 from urllib.parse import parse_qsl, unquote, urljoin, urlsplit, urlunsplit
 
 import lxml.html
@@ -80,11 +80,11 @@ def _page_key(url: str) -> tuple[str, str, str]:
 def page_variant(url: str, listing_url: str) -> bool:
     """Whether `url` is another page of the listing at `listing_url` (?start=N, /page/N/...)."""
     netloc, stem, query = _page_key(url)
-    if (netloc, stem) != _page_key(listing_url)[:2]:
+    listing_netloc, listing_stem, listing_query = _page_key(listing_url)
+    if (netloc, stem) != (listing_netloc, listing_stem):
         return False
     if canonical_url(url) == canonical_url(listing_url):
         return False
-    listing_query = _page_key(listing_url)[2]
     return query == listing_query or _page_query(query) == _page_query(listing_query)
 
 
@@ -219,20 +219,13 @@ def find_pagination(root: HtmlElement, url: str) -> list[str]:
     base = document_base(root, url)
     here = canonical_url(url)
     pages: list[str] = []
+
     # Links share ancestors: each element's class is read once, not once per link below it.
-    pager_class: dict[HtmlElement, bool] = {}
-    chrome: dict[HtmlElement, bool] = {}
-
+    @cache
     def is_pager(el: HtmlElement) -> bool:
-        if el not in pager_class:
-            label = f"{el.get('class', '')} {el.get('id', '')}"
-            pager_class[el] = bool(S.PAGINATION_CLASS_RE.search(label))
-        return pager_class[el]
+        return bool(S.PAGINATION_CLASS_RE.search(f"{el.get('class', '')} {el.get('id', '')}"))
 
-    def is_sidebar(el: HtmlElement) -> bool:
-        if el not in chrome:
-            chrome[el] = is_chrome(el)
-        return chrome[el]
+    is_sidebar = cache(is_chrome)
 
     for a in root.iter("a"):
         target = _link_target(a, base)

@@ -12,6 +12,7 @@ from scrapy.http import Response
 
 from archive.store import utc_now
 from archive.warc import Capture, WarcWriter, warc_folder
+from crawler.pipelines import is_storage_full, stop_for_full_storage
 
 # One writer per folder per process: every source's crawler appends to the same files.
 _writers: dict[str, WarcWriter] = {}
@@ -53,8 +54,6 @@ class WarcCaptureMiddleware:
         try:
             request.meta["warc"] = self.writer.write(capture)
         except OSError as error:
-            from crawler.pipelines import is_storage_full, stop_for_full_storage
-
             crawler = self.crawler
             if not is_storage_full(error) or crawler is None or crawler.spider is None:
                 raise

@@ -112,6 +112,9 @@ def run_crawl(
         shutdown_extraction_pool()
 
 
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+
 def exit_with_parent(parent_pid: int) -> bool:
     """Have Linux send this process SIGTERM when its parent dies, even by SIGKILL, so a killed
     `kronika crawl` leaves no crawler running on; SIGTERM closes the spiders and records the
@@ -125,9 +128,6 @@ def exit_with_parent(parent_pid: int) -> bool:
         pass
     # The parent may have died before the request above: then no signal will come.
     return os.getppid() == parent_pid
-
-
-PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
 def write_stats(path: str) -> None:

@@ -20,7 +20,6 @@ import csv
 import io
 import random
 import statistics
-import subprocess
 import sys
 import time
 import urllib.parse
@@ -33,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 from archive.schema import open_db  # noqa: E402
 from archive.search import rebuild_search_index  # noqa: E402
 from archive.store import content_sha256, save_sources  # noqa: E402
-from demo.serve import free_port, wait_until_answering  # noqa: E402
+from demo.serve import kronika_serving  # noqa: E402
 
 REGIONS = [
     "dolnośląskie", "kujawsko-pomorskie", "lubelskie", "lubuskie", "łódzkie", "małopolskie",
@@ -214,15 +213,9 @@ def main() -> None:
     size = sum(f.stat().st_size for f in files if f.exists())
     print(f"size: {size / 1e6:,.0f} MB ({size / args.articles:,.0f} bytes/article)")
 
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "archive.cli", "serve", "--db", str(args.db), "--port", str(port)],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}/{args.db.stem}"
-    try:
-        # A big archive's schema check and WAL fold come before the server listens.
-        wait_until_answering(f"http://127.0.0.1:{port}/-/versions.json", server, seconds=300)
+    # A big archive's schema check and WAL fold come before the server listens.
+    with kronika_serving(args.db, seconds=300) as served:
+        base = f"{served}/{args.db.stem}"
         kinds = {
             "relevance, HTML page": "/articles?{}",
             "relevance, JSON": "/articles.json?{}",
@@ -248,9 +241,6 @@ def main() -> None:
             elapsed = time.perf_counter() - started
             print(f"export, {label:20} {rows:,} rows in {elapsed:.1f} s: "
                   f"{rows / elapsed:,.0f} rows/s")  # fmt: skip
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 if __name__ == "__main__":

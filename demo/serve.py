@@ -37,10 +37,13 @@ import json
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from email.utils import formatdate, parsedate_to_datetime
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -392,6 +395,33 @@ def wait_until_answering(
             if time.monotonic() > deadline:
                 raise TimeoutError(f"no answer from {url} within {seconds:g} s") from None
             time.sleep(0.1)
+
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@contextmanager
+def kronika_serving(db: str | Path, seconds: float = 20.0) -> Iterator[str]:
+    """`kronika serve` of an archive on a free port of 127.0.0.1 while the block runs; yields
+    its address. If it exits before answering, the error quotes what it printed."""
+    port = free_port()
+    with tempfile.TemporaryFile() as stderr:  # a file: a pipe nobody reads fills and blocks it
+        server = subprocess.Popen(
+            [sys.executable, "-m", "archive.cli", "serve", "--db", str(db), "--port", str(port)],
+            cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=stderr,
+        )  # fmt: skip
+        try:
+            base = f"http://127.0.0.1:{port}"
+            try:
+                wait_until_answering(base + "/-/versions.json", server, seconds)
+            except RuntimeError as error:
+                stderr.seek(0)
+                printed = stderr.read().decode("utf-8", "replace")
+                raise RuntimeError(f"kronika serve exited: {printed}") from error
+            yield base
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
 
 
 def free_port(host: str = "127.0.0.1") -> int:

@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from demo.serve import free_port, wait_until_answering  # noqa: E402
+from demo.serve import kronika_serving  # noqa: E402
 from tests.test_browser import chromium_path  # noqa: E402
 
 SEARCH = "pomocy spolecznej"  # inflected, typed without diacritics
@@ -32,32 +32,21 @@ def main() -> None:
         db = Path(tmp) / "demo.db"
         subprocess.run([sys.executable, "-m", "demo.run", "--db", str(db), "--no-serve"],
                        cwd=ROOT, check=True, stdout=subprocess.DEVNULL)  # fmt: skip
-        port = free_port()
-        server = subprocess.Popen(
-            [sys.executable, "-m", "archive.cli", "serve", "--db", str(db), "--port", str(port)],
-            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        base = f"http://127.0.0.1:{port}"
-        try:
-            wait_until_answering(base + "/-/versions.json", server)
-            with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(executable_path=executable, headless=True)
-                page = browser.new_page(viewport={"width": 1280, "height": 900})
-                page.goto(base + "/demo/articles")
-                page.fill("#_search", SEARCH)
-                page.press("#_search", "Enter")
-                page.wait_for_load_state()
-                page.screenshot(path=ROOT / "docs" / "search.png")
-                page.click("td.col-title a")
-                page.wait_for_load_state()
-                page.screenshot(path=ROOT / "docs" / "article.png")
-                page.click(".kronika-meta a")
-                page.wait_for_load_state()
-                page.screenshot(path=ROOT / "docs" / "source.png", full_page=True)
-                browser.close()
-        finally:
-            server.terminate()
-            server.wait(timeout=20)
+        with kronika_serving(db) as base, sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=executable, headless=True)
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto(base + "/demo/articles")
+            page.fill("#_search", SEARCH)
+            page.press("#_search", "Enter")
+            page.wait_for_load_state()
+            page.screenshot(path=ROOT / "docs" / "search.png")
+            page.click("td.col-title a")
+            page.wait_for_load_state()
+            page.screenshot(path=ROOT / "docs" / "article.png")
+            page.click(".kronika-meta a")
+            page.wait_for_load_state()
+            page.screenshot(path=ROOT / "docs" / "source.png", full_page=True)
+            browser.close()
     print("docs/search.png, docs/article.png, docs/source.png written")
 
 

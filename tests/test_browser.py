@@ -11,15 +11,13 @@ import csv
 import io
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from archive.schema import open_db
 from archive.store import save_article, save_sources
-from demo.serve import free_port, wait_until_answering
+from demo.serve import kronika_serving
 
 CHROMIUM_CANDIDATES = (
     "/usr/lib/chromium/chromium",  # Debian's binary (/usr/bin/chromium is a shell wrapper)
@@ -65,22 +63,8 @@ def served(tmp_path: Path):
         record = {"url": url, "source_id": "rops-torun", "published": published}
         save_article(db, {**record, "title": title, "body": body})
     db.close()
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "archive.cli", "serve", "--db", str(path), "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        try:
-            wait_until_answering(base + "/-/versions.json", server)
-        except RuntimeError:
-            pytest.fail(f"kronika serve exited: {server.stderr.read().decode()}")
+    with kronika_serving(path) as base:
         yield base
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
 
 
 def test_search_read_and_download_in_chromium(served: str, tmp_path: Path) -> None:

@@ -210,45 +210,36 @@ def news_site(tmp_path: Path) -> Iterator[Callable[[int], SiteServer]]:
 def test_datasette_keeps_answering_while_a_crawl_writes(tmp_path: Path, news_site) -> None:
     import urllib.request
 
-    from demo.serve import free_port, wait_until_answering
+    from demo.serve import kronika_serving
 
     pages = news_site(2000)
     path = tmp_path / "archive.db"
     open_db(str(path)).close()
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "archive.cli", "serve", "--db", str(path), "--port", str(port)],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}/archive"
-    crawl = None
-    try:
-        wait_until_answering(base + ".json", server)
+    with kronika_serving(path) as served:
+        base = served + "/archive"
         crawl = start_crawl(tmp_path, pages.base_url, path)
-        before = wait_for_articles(path, 50, crawl)
-        latencies, counts = [], []
-        for _ in range(40):
-            started = time.perf_counter()
-            url = base + "/articles.json?_shape=objects&_size=1&_nofacet=1&_search=spotkanie"
-            with urllib.request.urlopen(url, timeout=10) as response:
-                assert response.status == 200
-                counts.append(response.read().count(b'"url"'))
-            latencies.append(time.perf_counter() - started)
-            time.sleep(0.02)
-        after = stored_articles(path)
-        assert crawl.poll() is None, "the crawl ended before the searches did"
-        assert 50 <= before < after < 2000  # the crawl wrote all along
-        latencies.sort()
-        print(f"Datasette during a crawl ({before} -> {after} articles): "
-              f"p50 {latencies[20] * 1000:.0f} ms, max {latencies[-1] * 1000:.0f} ms "
-              f"over {len(latencies)} searches")  # fmt: skip
-        assert latencies[-1] < 5  # never blocked behind the writer
-        assert counts[-1] >= 1
-    finally:
-        if crawl is not None:
+        try:
+            before = wait_for_articles(path, 50, crawl)
+            latencies, counts = [], []
+            for _ in range(40):
+                started = time.perf_counter()
+                url = base + "/articles.json?_shape=objects&_size=1&_nofacet=1&_search=spotkanie"
+                with urllib.request.urlopen(url, timeout=10) as response:
+                    assert response.status == 200
+                    counts.append(response.read().count(b'"url"'))
+                latencies.append(time.perf_counter() - started)
+                time.sleep(0.02)
+            after = stored_articles(path)
+            assert crawl.poll() is None, "the crawl ended before the searches did"
+            assert 50 <= before < after < 2000  # the crawl wrote all along
+        finally:
             end_session(crawl)
-        server.terminate()
-        server.wait(timeout=20)
+    latencies.sort()
+    print(f"Datasette during a crawl ({before} -> {after} articles): "
+          f"p50 {latencies[20] * 1000:.0f} ms, max {latencies[-1] * 1000:.0f} ms "
+          f"over {len(latencies)} searches")  # fmt: skip
+    assert latencies[-1] < 5  # never blocked behind the writer
+    assert counts[-1] >= 1
     check(path).close()
 
 
